@@ -46,9 +46,10 @@ int prune(const dind::Tool& tool, const Options& o) {
 
     dind::docker::Client client(tool.endpoint());
     Policy probe = make_policy(o.policy, dind::EngineClock{});
+    if (from) restrict_to(probe, *from, !o.policy.only.empty());
     Inventory inventory = load_inventory(client, probe.kinds, false);
     Policy policy = make_policy(o.policy, inventory.clock);
-    policy.from = from;
+    if (from) restrict_to(policy, std::move(*from), !o.policy.only.empty());
     Plan plan = make_plan(inventory, policy);
     auto items = removals(plan);
 

@@ -16,6 +16,12 @@ std::string LabelMatch::text() const {
     return std::string(negate ? "label!=" : "label=") + key + (value ? "=" + *value : "");
 }
 
+void restrict_to(Policy& policy, std::vector<Selector> from, bool only_given) {
+    if (!only_given) policy.kinds = {docker::all_kinds.begin(), docker::all_kinds.end()};
+    policy.all = true;
+    policy.from = std::move(from);
+}
+
 bool glob_match(const std::string& pattern, const std::string& text) {
     return ::fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
 }

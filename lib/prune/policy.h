@@ -58,6 +58,11 @@ struct Policy {
 // engine request, then again with the engine's clock.
 Policy make_policy(const PolicyOptions& options, const EngineClock& clock);
 
+// --from: the listed objects are the candidates. Unless --only was given, every kind is
+// considered and -a's widening applies (a listed tagged image or named volume is a candidate);
+// protections and filters still hold.
+void restrict_to(Policy& policy, std::vector<Selector> from, bool only_given);
+
 // Glob with * and ? (and [...] classes), as fnmatch without flags: `docker:*-dind`.
 bool glob_match(const std::string& pattern, const std::string& text);
 

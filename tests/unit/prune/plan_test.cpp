@@ -354,6 +354,26 @@ TEST_CASE("--from restricts the plan to the listed objects, protections still ap
     CHECK_FALSE(find(make_plan(f.inv, policy), Kind::container, "listed").remove);
 }
 
+TEST_CASE("with --from the list chooses the candidates; -a and kinds need not be repeated", "[plan]") {
+    Fixture f;
+    f.image("sha256:t", {"app:1"}, hours{10});
+    f.volume("named", hours{10});
+    f.container("run", "running", hours{10});
+    auto policy = make_policy(f.opts, f.inv.clock);
+    restrict_to(policy, {{Kind::image, "sha256:t"}, {Kind::volume, "named"}, {std::nullopt, "run"}}, false);
+    auto p = make_plan(f.inv, policy);
+    CHECK(find(p, Kind::image, "app:1").remove);
+    CHECK(find(p, Kind::volume, "named").remove);
+    CHECK(find(p, Kind::container, "run").reason == "running");
+
+    f.opts.only = {"images"};
+    policy = make_policy(f.opts, f.inv.clock);
+    restrict_to(policy, {{Kind::image, "sha256:t"}, {Kind::volume, "named"}}, true);
+    p = make_plan(f.inv, policy);
+    CHECK(find(p, Kind::image, "app:1").remove);
+    CHECK(find(p, Kind::volume, "named").reason == "kind not selected");
+}
+
 TEST_CASE("the plan lists kinds in removal order", "[plan]") {
     Fixture f;
     f.opts.all = true;
