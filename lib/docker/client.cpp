@@ -39,10 +39,14 @@ Client::Client(Endpoint endpoint, const Getenv& env) : transport_(std::move(endp
 
 void Client::check_reachable(const Response& response) {
     if (response.status != 0) return;
-    if (response.connect_failed)
-        throw Error("cannot connect to the Docker engine at " + endpoint().display() + " (is it running?): " +
-                        response.transport_error,
+    if (response.connect_failed) {
+        spdlog::debug("libcurl: {}", response.transport_error);
+        // curl's own words only help where TLS is involved; for a socket they would name
+        // "localhost port 80", which is not where the engine is.
+        std::string detail = endpoint().tls ? ": " + response.transport_error : "";
+        throw Error("cannot connect to the Docker engine at " + endpoint().display() + " (is it running?)" + detail,
                     exit_unavailable);
+    }
     throw Error("request to the Docker engine at " + endpoint().display() + " failed: " + response.transport_error,
                 exit_unavailable);
 }

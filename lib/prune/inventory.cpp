@@ -43,6 +43,10 @@ Inventory load_inventory(docker::Client& client, const std::set<Kind>& kinds, bo
         for (const auto& c : du.containers) rw[c.id] = c.size_rw.value_or(0);
         for (auto& c : inv.containers)
             if (auto it = rw.find(c.id); it != rw.end()) c.size_rw = it->second;
+        std::map<std::string, std::int64_t> shared;
+        for (const auto& im : du.images) shared[im.id] = im.shared_size;
+        for (auto& im : inv.images)
+            if (auto it = shared.find(im.id); it != shared.end()) im.shared_size = it->second;
         std::map<std::string, const docker::Volume*> usage;
         for (const auto& v : du.volumes) usage[v.name] = &v;
         for (auto& v : inv.volumes) {
