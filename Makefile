@@ -52,6 +52,7 @@ unit: $(UNIT_BIN)
 
 # Installs what is missing, builds, starts a throwaway engine, runs every test, stops the engine.
 test: deps
+	@scripts/install-deps --prometheus
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
 	@scripts/run-tests $(UNIT_BIN)
 
