@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace dind {
 namespace {
@@ -85,6 +86,12 @@ std::optional<Civil> parse_civil(std::string_view text, bool requires_time) {
     date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
                              date::day{static_cast<unsigned>(d)}};
     if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    // TimePoint counts int64 nanoseconds (about 1677 to 2262); a date outside would wrap around,
+    // and the zero time 0001-01-01 would come out as a real time in 1754. A day of margin each
+    // way leaves room for the time of day and the offset.
+    constexpr std::int64_t max_days = std::numeric_limits<std::int64_t>::max() / (86400LL * 1000000000LL) - 2;
+    auto days = date::sys_days{ymd}.time_since_epoch().count();
+    if (days > max_days || days < -max_days) return std::nullopt;
     out.local = TimePoint{date::sys_days{ymd}.time_since_epoch()} + std::chrono::hours{h} +
                 std::chrono::minutes{mi} + std::chrono::seconds{sec} + frac;
     return out;
@@ -136,7 +143,11 @@ std::optional<Nanos> parse_duration(std::string_view text) {
         for (const auto& u : units)
             if (u.name == unit) found = &u;
         if (!found) return std::nullopt;
-        total += std::stold(std::string(number)) * found->ns;
+        try {
+            total += std::stold(std::string(number)) * found->ns;
+        } catch (const std::out_of_range&) { // thousands of digits
+            return std::nullopt;
+        }
     }
     if (total > static_cast<long double>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
     return Nanos{static_cast<std::int64_t>(total)};
@@ -159,8 +170,10 @@ TimePoint parse_until(std::string_view text, const EngineClock& clock) {
             if (!std::isdigit(static_cast<unsigned char>(c))) return false;
         return true;
     };
+    // Up to 2262-04-11, the last second a TimePoint can hold.
+    constexpr std::int64_t max_seconds = std::numeric_limits<std::int64_t>::max() / 1000000000LL - 1;
     if (!whole.empty() && whole.size() <= 12 && all_digits(whole) && all_digits(frac) && frac.size() <= 9 &&
-        (dot == std::string_view::npos || !frac.empty())) {
+        (dot == std::string_view::npos || !frac.empty()) && std::stoll(std::string(whole)) <= max_seconds) {
         std::int64_t ns = 0;
         for (char c : frac) ns = ns * 10 + (c - '0');
         for (std::size_t i = frac.size(); i < 9; ++i) ns *= 10;

@@ -46,8 +46,10 @@ std::string parse_tcp(const std::string& rest, const std::string& original) {
     }
     if (host.empty()) host = "localhost";
     if (port.empty()) port = "2375";
-    for (char c : port)
-        if (c < '0' || c > '9') throw usage_error("invalid engine host '" + original + "': bad port '" + port + "'");
+    bool valid = port.size() <= 5;
+    for (char c : port) valid = valid && c >= '0' && c <= '9';
+    if (!valid || std::stoi(port) < 1 || std::stoi(port) > 65535)
+        throw usage_error("invalid engine host '" + original + "': bad port '" + port + "'");
     return host + ":" + port;
 }
 

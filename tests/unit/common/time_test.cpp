@@ -187,7 +187,7 @@ TEST_CASE("parse_until throws a usage error naming the value", "[time][until]") 
         INFO(text);
         try {
             dind::parse_until(text, clock);
-            FAIL("no error for '" << text << "'");
+            FAIL_CHECK("no error for '" << text << "'");
         } catch (const dind::Error& e) {
             CHECK(e.exit_code() == dind::exit_usage);
             CHECK_THAT(e.what(), Catch::Contains("'" + std::string(text) + "'"));

@@ -36,7 +36,7 @@ std::string usage_error_of(const EngineOptions& options, std::map<std::string, s
         CHECK(e.exit_code() == dind::exit_usage);
         return e.what();
     }
-    FAIL("no error for host '" << options.host << "'");
+    FAIL_CHECK("no error for host '" << options.host << "'");
     return "";
 }
 

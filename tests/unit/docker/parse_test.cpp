@@ -28,7 +28,7 @@ std::string error_of(F parse) {
         CHECK(e.exit_code() == dind::exit_failed);
         return e.what();
     }
-    FAIL("no error");
+    FAIL_CHECK("no error");
     return "";
 }
 
