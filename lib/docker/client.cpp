@@ -103,7 +103,10 @@ DiskUsage Client::disk_usage() { return parse_disk_usage(get("/system/df")); }
 
 std::vector<std::string> Client::get_all(const std::vector<std::string>& paths) {
     std::vector<Request> requests;
-    for (const auto& p : paths) requests.push_back({"GET", versioned(p), ""});
+    for (const auto& p : paths) {
+        requests.push_back({"GET", versioned(p), ""});
+        spdlog::debug("GET {}", requests.back().path);
+    }
     auto responses = transport_.perform_all(requests, requests.size());
     std::vector<std::string> bodies;
     for (std::size_t i = 0; i < responses.size(); ++i) {
