@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
     app.add_option("--parallel", o.parallel, "Deletions in flight at once (default 4)")
         ->check(CLI::Range(1, 64))
         ->option_text("N");
-    app.add_option("--lock-file", o.lock_file, "Lock file that keeps runs from overlapping (default " + o.lock_file + ")")
+    app.add_option("--lock-file", o.lock_file,
+                   "Lock file that keeps runs from overlapping (default " + o.lock_file + ")")
         ->option_text("FILE");
     app.add_option("--wait", o.wait, "Wait this long for another run's lock instead of exiting 75 (default 0)")
         ->check(CLI::NonNegativeNumber)

@@ -28,11 +28,13 @@ Tool::Tool(std::string name, std::string description) : name_(std::move(name)), 
 void Tool::add_engine_options() {
     auto& e = common_.engine;
     const char* group = "Engine";
-    app_.add_option("-H,--host", e.host, "Engine socket or address (default $DOCKER_HOST, else unix:///var/run/docker.sock)")
+    app_.add_option("-H,--host", e.host,
+                    "Engine socket or address (default $DOCKER_HOST, else unix:///var/run/docker.sock)")
         ->option_text("URL")
         ->group(group);
     app_.add_flag("--tls", e.tls, "Use TLS; implied by --tlsverify")->group(group);
-    app_.add_flag("--tlsverify", e.tlsverify, "Use TLS and verify the engine (default $DOCKER_TLS_VERIFY)")->group(group);
+    app_.add_flag("--tlsverify", e.tlsverify, "Use TLS and verify the engine (default $DOCKER_TLS_VERIFY)")
+        ->group(group);
     app_.add_option("--tlscacert", e.tlscacert, "Trust certs signed only by this CA (default $DOCKER_CERT_PATH/ca.pem)")
         ->option_text("FILE")
         ->group(group);

@@ -54,7 +54,7 @@ class Scanner {
 };
 
 struct Civil {
-    TimePoint local{};           // the wall-clock time read as if it were UTC
+    TimePoint local{};                          // the wall-clock time read as if it were UTC
     std::optional<std::chrono::seconds> offset; // nullopt when the text had no zone
 };
 
@@ -63,8 +63,7 @@ std::optional<Civil> parse_civil(std::string_view text, bool requires_time) {
     Scanner s(text);
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
     Nanos frac{0};
-    if (!s.digits(4, y) || !s.accept('-') || !s.digits(2, mo) || !s.accept('-') || !s.digits(2, d))
-        return std::nullopt;
+    if (!s.digits(4, y) || !s.accept('-') || !s.digits(2, mo) || !s.accept('-') || !s.digits(2, d)) return std::nullopt;
     bool has_time = s.accept('T') || s.accept('t') || s.accept(' ');
     if (has_time) {
         if (!s.digits(2, h) || !s.accept(':') || !s.digits(2, mi)) return std::nullopt;
@@ -92,8 +91,8 @@ std::optional<Civil> parse_civil(std::string_view text, bool requires_time) {
     constexpr std::int64_t max_days = std::numeric_limits<std::int64_t>::max() / (86400LL * 1000000000LL) - 2;
     auto days = date::sys_days{ymd}.time_since_epoch().count();
     if (days > max_days || days < -max_days) return std::nullopt;
-    out.local = TimePoint{date::sys_days{ymd}.time_since_epoch()} + std::chrono::hours{h} +
-                std::chrono::minutes{mi} + std::chrono::seconds{sec} + frac;
+    out.local = TimePoint{date::sys_days{ymd}.time_since_epoch()} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+                std::chrono::seconds{sec} + frac;
     return out;
 }
 
@@ -112,9 +111,7 @@ std::chrono::seconds rfc3339_offset(std::string_view text) {
     return civil && civil->offset ? *civil->offset : std::chrono::seconds{0};
 }
 
-std::string format_rfc3339(TimePoint t) {
-    return date::format("%FT%TZ", date::floor<std::chrono::seconds>(t));
-}
+std::string format_rfc3339(TimePoint t) { return date::format("%FT%TZ", date::floor<std::chrono::seconds>(t)); }
 
 TimePoint from_unix_seconds(std::int64_t seconds) { return TimePoint{std::chrono::seconds{seconds}}; }
 
@@ -125,9 +122,8 @@ std::optional<Nanos> parse_duration(std::string_view text) {
         double ns;
     };
     static constexpr Unit units[] = {
-        {"ns", 1.0},           {"us", 1e3},           {"\xc2\xb5s", 1e3}, {"ms", 1e6},
-        {"s", 1e9},            {"m", 60e9},           {"h", 3600e9},      {"d", 86400e9},
-        {"w", 7 * 86400e9},
+        {"ns", 1.0}, {"us", 1e3},   {"\xc2\xb5s", 1e3}, {"ms", 1e6},        {"s", 1e9},
+        {"m", 60e9}, {"h", 3600e9}, {"d", 86400e9},     {"w", 7 * 86400e9},
     };
     long double total = 0;
     std::size_t i = 0;

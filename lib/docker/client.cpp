@@ -71,8 +71,8 @@ const std::string& Client::api_version() {
     Response r = call({"GET", "/version", ""});
     if (r.status != 200) fail(r, "cannot read the engine's version");
     VersionInfo v = parse_version(r.body);
-    api_version_ = v.api_version.empty() || api_version_less(max_api_version, v.api_version) ? max_api_version
-                                                                                               : v.api_version;
+    api_version_ =
+        v.api_version.empty() || api_version_less(max_api_version, v.api_version) ? max_api_version : v.api_version;
     if (api_version_less(api_version_, min_api_version))
         spdlog::warn("the engine speaks API {}, older than {} which this tool is tested with", api_version_,
                      min_api_version);
@@ -122,7 +122,7 @@ namespace {
 Outcome outcome_of(const Response& r, const std::string& endpoint_display) {
     if (r.status == 0)
         return {Outcome::Status::failed, r.connect_failed ? "cannot connect to the Docker engine at " + endpoint_display
-                                                           : "request failed: " + r.transport_error};
+                                                          : "request failed: " + r.transport_error};
     if (r.status >= 200 && r.status < 300) return {Outcome::Status::removed, ""};
     std::string m = engine_error_message(r.status, r.body);
     if (r.status == 404) return {Outcome::Status::not_found, m};
@@ -158,8 +158,7 @@ std::vector<Outcome> Client::remove(const std::vector<Removal>& removals, std::s
                 // The id filter is a regular-expression match in BuildKit: a full 25-character id
                 // selects exactly one record. all=1 so shared and internal records qualify too.
                 req.method = "POST";
-                req.path = versioned("/build/prune?all=1&filters=" +
-                                     url_encode("{\"id\":{\"" + r.id + "\":true}}"));
+                req.path = versioned("/build/prune?all=1&filters=" + url_encode("{\"id\":{\"" + r.id + "\":true}}"));
                 break;
             }
             requests.push_back(std::move(req));

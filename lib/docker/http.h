@@ -18,7 +18,7 @@ struct Request {
 };
 
 struct Response {
-    long status = 0;             // 0 when the request never got an answer
+    long status = 0; // 0 when the request never got an answer
     std::string body;
     std::string transport_error; // curl's message when status == 0
     bool connect_failed = false; // the engine could not be reached at all

@@ -17,8 +17,8 @@ rapidjson::Document parse_document(std::string_view json, const char* what) {
     rapidjson::Document doc;
     doc.Parse(json.data(), json.size());
     if (doc.HasParseError())
-        throw Error(std::string("malformed ") + what + " answer from the engine: " +
-                    rapidjson::GetParseError_En(doc.GetParseError()));
+        throw Error(std::string("malformed ") + what +
+                    " answer from the engine: " + rapidjson::GetParseError_En(doc.GetParseError()));
     return doc;
 }
 
@@ -83,7 +83,8 @@ Container container_from(const Value& v) {
     Container c;
     c.id = str(v, "Id");
     auto names = strings(v, "Names");
-    if (!names.empty()) c.name = names.front().size() > 1 && names.front()[0] == '/' ? names.front().substr(1) : names.front();
+    if (!names.empty())
+        c.name = names.front().size() > 1 && names.front()[0] == '/' ? names.front().substr(1) : names.front();
     c.image = str(v, "Image");
     c.image_id = str(v, "ImageID");
     c.state = str(v, "State");

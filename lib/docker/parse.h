@@ -14,7 +14,7 @@ std::vector<Container> parse_containers(std::string_view json);
 std::vector<Image> parse_images(std::string_view json);
 std::vector<Network> parse_networks(std::string_view json);
 std::vector<Volume> parse_volumes(std::string_view json); // GET /volumes
-DiskUsage parse_disk_usage(std::string_view json);       // GET /system/df
+DiskUsage parse_disk_usage(std::string_view json);        // GET /system/df
 
 // The "message" of an engine error body, or the body itself when it is not JSON.
 std::string parse_error_message(std::string_view body);

@@ -20,10 +20,10 @@ struct VersionInfo {
 };
 
 struct EngineInfo {
-    std::string driver;       // storage driver, "overlay2"
-    std::string root_dir;     // DockerRootDir
+    std::string driver;   // storage driver, "overlay2"
+    std::string root_dir; // DockerRootDir
     std::string server_version;
-    std::string system_time;  // the engine's clock, RFC 3339 with nanoseconds
+    std::string system_time; // the engine's clock, RFC 3339 with nanoseconds
     std::string name;
     std::int64_t containers = 0, images = 0;
 };
@@ -48,8 +48,8 @@ struct Container {
 };
 
 struct Image {
-    std::string id;        // sha256:…
-    std::string parent_id; // classic store: the image it was committed/built from locally
+    std::string id;                     // sha256:…
+    std::string parent_id;              // classic store: the image it was committed/built from locally
     std::vector<std::string> repo_tags; // without "<none>:<none>"
     std::vector<std::string> repo_digests;
     std::optional<TimePoint> created; // BUILD time (from the image config)

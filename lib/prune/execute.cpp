@@ -35,8 +35,8 @@ void execute(docker::Client& client, Plan& plan, std::size_t parallel,
                 case docker::Outcome::Status::failed:
                     item.result = Result::failed;
                     item.reason = o.message;
-                    spdlog::error("cannot remove {} {}: {}", docker::kind_name(kind), item.name.empty() ? item.id : item.name,
-                                  o.message);
+                    spdlog::error("cannot remove {} {}: {}", docker::kind_name(kind),
+                                  item.name.empty() ? item.id : item.name, o.message);
                     break;
                 }
                 if (item.result == Result::skipped)

@@ -18,7 +18,7 @@ struct Inventory {
     std::vector<docker::Network> networks;
     std::vector<docker::Volume> volumes;
     std::vector<docker::BuildCacheRecord> build_cache;
-    bool sizes = false;         // /system/df was read: container and volume sizes are known
+    bool sizes = false; // /system/df was read: container and volume sizes are known
     std::int64_t layers_size = 0;
 };
 

@@ -28,7 +28,6 @@ std::optional<TimePoint> age_time(const PlanItem& item) {
 
 namespace {
 
-
 bool selector_matches(const Selector& s, const PlanItem& item) {
     if (s.kind && *s.kind != item.kind) return false;
     if (s.ref == item.id || (!item.name.empty() && s.ref == item.name)) return true;
@@ -51,7 +50,8 @@ std::optional<std::string> filter_reason(const PlanItem& item, const Policy& pol
         if (k.matches(item.labels)) return "keep label " + k.key + (k.value ? "=" + *k.value : "");
     for (const auto& l : policy.labels)
         if (!l.matches(item.labels))
-            return l.text() + " does not match" + (item.kind == Kind::build_cache ? " (build cache has no labels)" : "");
+            return l.text() + " does not match" +
+                   (item.kind == Kind::build_cache ? " (build cache has no labels)" : "");
     if (policy.until) {
         auto t = age_time(item);
         if (!t) return std::string("age unknown");
@@ -203,7 +203,8 @@ Plan make_plan(const Inventory& inv, const Policy& policy) {
         else if (!v.anonymous() && !policy.all)
             keep(item, "named volume (-a includes named volumes)");
         else
-            decide(item, filter_reason(item, policy), v.anonymous() ? "unused anonymous volume" : "unused named volume");
+            decide(item, filter_reason(item, policy),
+                   v.anonymous() ? "unused anonymous volume" : "unused named volume");
         volumes.push_back(std::move(item));
     }
     oldest_first(volumes, [](const PlanItem& i) { return i.created; });

@@ -15,8 +15,8 @@ std::string_view result_name(Result r); // "kept", "would-remove", "removed", "s
 
 struct PlanItem {
     Kind kind = Kind::container;
-    std::string id;   // full id; the name for volumes
-    std::string name; // container/network/volume name, image's first tag, build cache description
+    std::string id;                // full id; the name for volumes
+    std::string name;              // container/network/volume name, image's first tag, build cache description
     std::vector<std::string> tags; // images
     std::optional<TimePoint> created;
     std::optional<TimePoint> last_used; // build cache

@@ -85,7 +85,8 @@ Policy make_policy(const PolicyOptions& options, const EngineClock& clock) {
     }
     if (untils.size() > 1)
         for (const auto& u : untils)
-            if (u != untils.front()) throw usage_error("conflicting until values '" + untils.front() + "' and '" + u + "'");
+            if (u != untils.front())
+                throw usage_error("conflicting until values '" + untils.front() + "' and '" + u + "'");
     if (!untils.empty()) {
         p.until_text = untils.front();
         p.until = parse_until(untils.front(), clock);

@@ -20,7 +20,7 @@ struct LabelMatch {
     std::optional<std::string> value;
     bool negate = false;
     bool matches(const docker::Labels& labels) const; // the condition holds (negation applied)
-    std::string text() const;                          // "label!=k=v"
+    std::string text() const;                         // "label!=k=v"
 };
 
 // An object named by --from: the kind when the record said it, and an id, short id or name.

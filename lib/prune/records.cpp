@@ -164,8 +164,8 @@ std::string render_table(const std::vector<const PlanItem*>& items, const Engine
             name_w = std::max(name_w, n.size());
             names.push_back(n);
         }
-        out << std::left << std::setw(12) << "KIND" << std::setw(static_cast<int>(name_w) + 2) << "NAME"
-            << std::setw(8) << "AGE" << std::setw(10) << "SIZE"
+        out << std::left << std::setw(12) << "KIND" << std::setw(static_cast<int>(name_w) + 2) << "NAME" << std::setw(8)
+            << "AGE" << std::setw(10) << "SIZE"
             << "RESULT\n";
         for (std::size_t k = 0; k < items.size(); ++k) {
             const PlanItem& i = *items[k];

@@ -36,9 +36,7 @@ std::vector<const PlanItem*> largest(const prune::Plan& plan, Kind kind, std::si
     return out;
 }
 
-std::string plural(Kind k) {
-    return k == Kind::build_cache ? "build-cache" : std::string(docker::kind_name(k)) + "s";
-}
+std::string plural(Kind k) { return k == Kind::build_cache ? "build-cache" : std::string(docker::kind_name(k)) + "s"; }
 
 std::string policy_text(const prune::Policy& p) {
     std::string out;
@@ -104,11 +102,11 @@ Report summarize(const prune::Inventory& inv, const prune::Plan& plan, std::size
 
 std::string render_table(const Report& r, const prune::Policy& policy) {
     std::ostringstream out;
-    out << "Engine " << r.info.server_version << ", storage driver " << r.info.driver << ", root "
-        << r.info.root_dir << ": " << human_size(r.used_bytes) << " used\n\n";
-    out << std::left << std::setw(13) << "KIND" << std::setw(9) << "OBJECTS" << std::setw(10) << "SIZE"
-        << std::setw(13) << "RECLAIMABLE" << std::setw(11) << "RECL.SIZE" << std::setw(8) << "OLDEST"
-        << std::setw(6) << "<1d" << std::setw(6) << "1-7d" << std::setw(7) << "7-30d"
+    out << "Engine " << r.info.server_version << ", storage driver " << r.info.driver << ", root " << r.info.root_dir
+        << ": " << human_size(r.used_bytes) << " used\n\n";
+    out << std::left << std::setw(13) << "KIND" << std::setw(9) << "OBJECTS" << std::setw(10) << "SIZE" << std::setw(13)
+        << "RECLAIMABLE" << std::setw(11) << "RECL.SIZE" << std::setw(8) << "OLDEST" << std::setw(6) << "<1d"
+        << std::setw(6) << "1-7d" << std::setw(7) << "7-30d"
         << ">30d\n";
     for (const auto& s : r.kinds) {
         out << std::setw(13) << plural(s.kind) << std::setw(9) << s.objects << std::setw(10) << human_size(s.bytes)
@@ -220,7 +218,8 @@ std::string render_prometheus(const Report* r, TimePoint generated, double durat
     };
     auto per_kind = [&](const char* name, const char* help, auto value) {
         head(name, help);
-        for (const auto& s : r->kinds) out << name << "{kind=\"" << docker::kind_name(s.kind) << "\"} " << value(s) << "\n";
+        for (const auto& s : r->kinds)
+            out << name << "{kind=\"" << docker::kind_name(s.kind) << "\"} " << value(s) << "\n";
     };
     head("dind_engine_up", "Whether the Docker engine answered (1) or not (0).");
     out << "dind_engine_up " << (r ? 1 : 0) << "\n";
@@ -245,8 +244,8 @@ std::string render_prometheus(const Report* r, TimePoint generated, double durat
         out << "dind_engine_used_bytes " << r->used_bytes << "\n";
     }
     head("dind_report_timestamp_seconds", "When the report was made, in unix seconds.");
-    out << "dind_report_timestamp_seconds " << std::fixed << std::setprecision(3) << to_seconds(generated.time_since_epoch())
-        << "\n";
+    out << "dind_report_timestamp_seconds " << std::fixed << std::setprecision(3)
+        << to_seconds(generated.time_since_epoch()) << "\n";
     head("dind_report_duration_seconds", "How long the report took.");
     out << "dind_report_duration_seconds " << std::fixed << std::setprecision(3) << duration_seconds << "\n";
     return out.str();

@@ -30,7 +30,7 @@ struct KindSummary {
 struct Report {
     EngineClock clock;
     docker::EngineInfo info;
-    std::int64_t used_bytes = 0; // image layers + container layers + volumes + build cache
+    std::int64_t used_bytes = 0;    // image layers + container layers + volumes + build cache
     std::vector<KindSummary> kinds; // in docker::all_kinds order
     std::vector<const PlanItem*> top_images, top_volumes;
 };

@@ -9,7 +9,7 @@ make_certs() {
 	local d=$1
 	mkdir -p "$d"
 	(
-		cd "$d"
+		cd "$d" || exit 1
 		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=dindtest-ca -keyout ca-key.pem -out ca.pem
 		openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr
 		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext

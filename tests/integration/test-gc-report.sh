@@ -105,7 +105,8 @@ test_engine_down_writes_engine_up_0_and_exits_69() {
 }
 
 test_output_is_replaced_whole_never_partly() {
-	local out=$TEST_TMP/metrics.prom
+	mkdir "$TEST_TMP/textfile"
+	local out=$TEST_TMP/textfile/metrics.prom
 	echo old >"$out"
 	assert_exit 0 report --format prometheus --output "$out"
 	assert_eq "" "$OUT" "nothing on stdout with --output"
@@ -121,7 +122,7 @@ test_output_is_replaced_whole_never_partly() {
 	done
 	wait "$writer"
 	[[ $reads -gt 0 ]]
-	assert_eq "metrics.prom" "$(ls -A "$TEST_TMP" | grep -v -e '^stdout$' -e '^stderr$')" "no temporary files left"
+	assert_eq "metrics.prom" "$(find "$TEST_TMP/textfile" -mindepth 1 -printf '%f\n')" "no temporary files left"
 	# A directory that cannot be written: an error, the old file untouched.
 	assert_exit 1 report --format prometheus --output /proc/dind-report.prom
 	assert_contains "$ERR" "dind-gc-report: error: cannot create a temporary file in /proc"

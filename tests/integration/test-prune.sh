@@ -83,7 +83,7 @@ test_image_whose_only_user_goes_is_removed_in_the_same_run() {
 	dk run --name "$T-src" "${LABEL_ARGS[@]}" dindtest/busybox true
 	dk commit -c "LABEL $LABEL" "$T-src" "$T-app:1" >/dev/null
 	dk run --name "$T-user" "${LABEL_ARGS[@]}" "$T-app:1" true
-	local vol net
+	local vol
 	vol=$(dk volume create "${LABEL_ARGS[@]}")
 	dk network create "${LABEL_ARGS[@]}" "$T-net" >/dev/null
 	dk create --name "$T-holder" "${LABEL_ARGS[@]}" -v "$vol:/v" --network "$T-net" dindtest/busybox true >/dev/null
@@ -161,7 +161,7 @@ test_ndjson_records_carry_the_shared_fields() {
 }
 
 test_from_removes_only_the_listed_objects() {
-	local a b c
+	local a
 	for n in a b c; do dk run --name "$T-$n" "${LABEL_ARGS[@]}" dindtest/busybox true; done
 	a=$(id_of container "$T-a")
 	assert_exit 0 prune --from - --format ids <<<"$a"

@@ -31,6 +31,4 @@ TEST_CASE("human_size takes a precision", "[size]") {
     CHECK(dind::human_size(1234567, 2) == "1.2MB");
 }
 
-TEST_CASE("human_size stops at exabytes", "[size]") {
-    CHECK(dind::human_size(9223372036854775807) == "9.22EB");
-}
+TEST_CASE("human_size stops at exabytes", "[size]") { CHECK(dind::human_size(9223372036854775807) == "9.22EB"); }

@@ -69,9 +69,9 @@ TEST_CASE("parse_rfc3339 gives nullopt for anything it cannot read", "[time]") {
 }
 
 TEST_CASE("parse_rfc3339 rejects impossible dates and times", "[time]") {
-    for (const char* text : {"2026-02-30T00:00:00Z", "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
-                             "2026-00-10T00:00:00Z", "2026-04-31T00:00:00Z", "2026-11-29T24:00:00Z",
-                             "2026-11-29T23:60:00Z", "2026-11-29T23:59:61Z"}) {
+    for (const char* text :
+         {"2026-02-30T00:00:00Z", "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
+          "2026-04-31T00:00:00Z", "2026-11-29T24:00:00Z", "2026-11-29T23:60:00Z", "2026-11-29T23:59:61Z"}) {
         INFO(text);
         CHECK_FALSE(dind::parse_rfc3339(text));
     }
@@ -119,9 +119,7 @@ TEST_CASE("parse_duration adds days and weeks", "[time][duration]") {
     CHECK(dur("1w2d3h") == Nanos{168h + 48h + 3h}.count());
 }
 
-TEST_CASE("parse_duration accepts a bare 0 as Go does", "[time][duration]") {
-    CHECK(dur("0") == Nanos{0}.count());
-}
+TEST_CASE("parse_duration accepts a bare 0 as Go does", "[time][duration]") { CHECK(dur("0") == Nanos{0}.count()); }
 
 TEST_CASE("parse_duration rejects what is not a duration", "[time][duration]") {
     for (const char* text : {"", "h", "7", "10", "-1h", "+1h", "1x", "1..5h", ".h", "1h30", "1 h", " 1h", "1H",

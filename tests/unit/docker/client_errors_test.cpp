@@ -16,17 +16,24 @@ TEST_CASE("engine_error_message lower-cases the engine's 'No such' messages", "[
 }
 
 TEST_CASE("engine_error_message marks conflicts once", "[client][errors]") {
-    CHECK(docker::engine_error_message(
-              409, R"({"message":"You cannot remove a running container 926f90239150. Stop the container before attempting removal or force remove"})") ==
-          "conflict: You cannot remove a running container 926f90239150. Stop the container before attempting "
-          "removal or force remove");
-    CHECK(docker::engine_error_message(
-              409, R"({"message":"remove vnamed: volume is in use - [3ed5928a83d1e2fc914db3205d92dd218f57b914c6d469357ea6f21e6441e206]"})") ==
-          "conflict: remove vnamed: volume is in use - [3ed5928a83d1e2fc914db3205d92dd218f57b914c6d469357ea6f21e6441e206]");
-    CHECK(docker::engine_error_message(
-              409, R"({"message":"conflict: unable to delete d0ae12b55554 (cannot be forced) - image is being used by running container 926f90239150"})") ==
-          "conflict: unable to delete d0ae12b55554 (cannot be forced) - image is being used by running container "
-          "926f90239150");
+    CHECK(
+        docker::engine_error_message(
+            409,
+            R"({"message":"You cannot remove a running container 926f90239150. Stop the container before attempting removal or force remove"})") ==
+        "conflict: You cannot remove a running container 926f90239150. Stop the container before attempting "
+        "removal or force remove");
+    CHECK(
+        docker::engine_error_message(
+            409,
+            R"({"message":"remove vnamed: volume is in use - [3ed5928a83d1e2fc914db3205d92dd218f57b914c6d469357ea6f21e6441e206]"})") ==
+        "conflict: remove vnamed: volume is in use - "
+        "[3ed5928a83d1e2fc914db3205d92dd218f57b914c6d469357ea6f21e6441e206]");
+    CHECK(
+        docker::engine_error_message(
+            409,
+            R"({"message":"conflict: unable to delete d0ae12b55554 (cannot be forced) - image is being used by running container 926f90239150"})") ==
+        "conflict: unable to delete d0ae12b55554 (cannot be forced) - image is being used by running container "
+        "926f90239150");
     // Only 409 is a conflict.
     CHECK(docker::engine_error_message(500, R"({"message":"driver failed"})") == "driver failed");
 }

@@ -7,8 +7,8 @@
 #include <map>
 #include <string>
 
-using dind::docker::EngineOptions;
 using dind::docker::Endpoint;
+using dind::docker::EngineOptions;
 using Scheme = dind::docker::Endpoint::Scheme;
 
 namespace {

@@ -334,17 +334,22 @@ TEST_CASE("parse_disk_usage: a volume size of -1 means not computed", "[parse][d
 }
 
 TEST_CASE("parse_* throw dind::Error for malformed JSON", "[parse][errors]") {
-    CHECK_THAT(error_of([] { docker::parse_containers("[{\"Id\": "); }), Catch::StartsWith("malformed container list answer from the engine: "));
-    CHECK_THAT(error_of([] { docker::parse_images("<html>502 Bad Gateway</html>"); }), Catch::StartsWith("malformed image list answer"));
+    CHECK_THAT(error_of([] { docker::parse_containers("[{\"Id\": "); }),
+               Catch::StartsWith("malformed container list answer from the engine: "));
+    CHECK_THAT(error_of([] { docker::parse_images("<html>502 Bad Gateway</html>"); }),
+               Catch::StartsWith("malformed image list answer"));
     CHECK_THAT(error_of([] { docker::parse_networks(""); }), Catch::StartsWith("malformed network list answer"));
-    CHECK_THAT(error_of([] { docker::parse_volumes("{\"Volumes\": [}"); }), Catch::StartsWith("malformed volume list answer"));
+    CHECK_THAT(error_of([] { docker::parse_volumes("{\"Volumes\": [}"); }),
+               Catch::StartsWith("malformed volume list answer"));
     CHECK_THAT(error_of([] { docker::parse_disk_usage("{"); }), Catch::StartsWith("malformed disk usage answer"));
     CHECK_THAT(error_of([] { docker::parse_info("not json"); }), Catch::StartsWith("malformed info answer"));
-    CHECK_THAT(error_of([] { docker::parse_version("{\"Version\": \"20.10\",}"); }), Catch::StartsWith("malformed version answer"));
+    CHECK_THAT(error_of([] { docker::parse_version("{\"Version\": \"20.10\",}"); }),
+               Catch::StartsWith("malformed version answer"));
 }
 
 TEST_CASE("parse_* of a list throw dind::Error when the answer is not a list", "[parse][errors]") {
-    CHECK_THAT(error_of([] { docker::parse_containers(R"({"message": "page not found"})"); }), Catch::EndsWith("not a list"));
+    CHECK_THAT(error_of([] { docker::parse_containers(R"({"message": "page not found"})"); }),
+               Catch::EndsWith("not a list"));
     CHECK_THAT(error_of([] { docker::parse_images("{}"); }), Catch::EndsWith("not a list"));
     CHECK_THAT(error_of([] { docker::parse_networks("null"); }), Catch::EndsWith("not a list"));
 }

@@ -341,9 +341,8 @@ TEST_CASE("--from restricts the plan to the listed objects, protections still ap
     f.container("listed-running", "running", hours{3});
     f.image("sha256:" + hex64('e'), {"e:1"}, hours{10});
     auto policy = make_policy(f.opts, f.inv.clock);
-    policy.from = std::vector<Selector>{{Kind::container, "c-listed"},
-                                        {std::nullopt, "listed-running"},
-                                        {std::nullopt, hex64('e').substr(0, 12)}};
+    policy.from = std::vector<Selector>{
+        {Kind::container, "c-listed"}, {std::nullopt, "listed-running"}, {std::nullopt, hex64('e').substr(0, 12)}};
     auto p = make_plan(f.inv, policy);
     CHECK(find(p, Kind::container, "listed").remove);
     CHECK(find(p, Kind::container, "unlisted").reason == "not listed in --from");

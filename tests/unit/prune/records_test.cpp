@@ -89,7 +89,8 @@ TEST_CASE("--from names the first bad line", "[records]") {
     CHECK(selector_error("{\"kind\":\"container\"}\n") == "list:1: record has no id");
     CHECK(selector_error("{\"kind\":\"pod\",\"id\":\"x\"}\n") == "list:1: unknown kind 'pod'");
     CHECK(selector_error("two words\n") == "list:1: not a record or an id: 'two words'");
-    CHECK(selector_error("{\"id\":\"x\",\"reclaimable\":\"no\"}\n") == "list:1: record's reclaimable is not true or false");
+    CHECK(selector_error("{\"id\":\"x\",\"reclaimable\":\"no\"}\n") ==
+          "list:1: record's reclaimable is not true or false");
 }
 
 TEST_CASE("formats are table, json, ndjson and ids", "[records]") {
@@ -111,8 +112,8 @@ TEST_CASE("the table ends with the total reclaimed space", "[records]") {
     CHECK(t.find("KIND") == 0);
     CHECK(t.find("job-1") != std::string::npos);
     CHECK(t.find("3d") != std::string::npos);
-    CHECK(t.find("ffffffffffff ") != std::string::npos);       // anonymous volumes shown by short name
-    CHECK(t.find("0123456789ab ") != std::string::npos);       // untagged images by short id
+    CHECK(t.find("ffffffffffff ") != std::string::npos); // anonymous volumes shown by short name
+    CHECK(t.find("0123456789ab ") != std::string::npos); // untagged images by short id
     CHECK(t.find("skipped: conflict: volume is in use") != std::string::npos);
     CHECK(t.substr(t.rfind("Total")) == "Total reclaimed space: 2GB\n");
     CHECK(render_table({}, clock, true) == "Total reclaimable space: 0B (dry run: nothing was removed)\n");
