@@ -53,15 +53,15 @@ unit: $(UNIT_BIN)
 # Installs what is missing, builds, starts a throwaway engine, runs every test, stops the engine.
 test: deps
 	@scripts/install-deps --prometheus
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory -j$$(nproc) all $(UNIT_BIN)
 	@scripts/run-tests $(UNIT_BIN)
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$$(nproc) all
 	@scripts/demo
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$$(nproc) all
 	@scripts/bench-prune
 
 lint: deps
