@@ -22,17 +22,19 @@ Tool::Tool(std::string name, std::string description) : name_(std::move(name)), 
         ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
         ->option_text("LEVEL");
     app_.add_flag("-q,--quiet", common_.quiet, "Print only errors");
+    app_.add_flag("--syslog", common_.syslog,
+                  "Also log to syslog, tagged with the tool's name; only errors go to stderr");
     app_.get_formatter()->column_width(34);
 }
 
-void Tool::add_engine_options() {
+void Tool::add_engine_options(bool plain_tls_flag) {
     auto& e = common_.engine;
     const char* group = "Engine";
     app_.add_option("-H,--host", e.host,
                     "Engine socket or address (default $DOCKER_HOST, else unix:///var/run/docker.sock)")
         ->option_text("URL")
         ->group(group);
-    app_.add_flag("--tls", e.tls, "Use TLS; implied by --tlsverify")->group(group);
+    if (plain_tls_flag) app_.add_flag("--tls", e.tls, "Use TLS; implied by --tlsverify")->group(group);
     app_.add_flag("--tlsverify", e.tlsverify, "Use TLS and verify the engine (default $DOCKER_TLS_VERIFY)")
         ->group(group);
     app_.add_option("--tlscacert", e.tlscacert, "Trust certs signed only by this CA (default $DOCKER_CERT_PATH/ca.pem)")
@@ -84,7 +86,7 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
                      name_.c_str());
         return exit_usage;
     }
-    setup_logging(name_, common_.quiet ? "error" : common_.log_level);
+    setup_logging(name_, common_.quiet ? "error" : common_.log_level, common_.syslog);
     try {
         code = body();
     } catch (const Error& e) {

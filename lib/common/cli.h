@@ -14,6 +14,7 @@ struct CommonOptions {
     docker::EngineOptions engine;
     std::string log_level = "warn";
     bool quiet = false;
+    bool syslog = false; // --syslog: the log goes to syslog too, stderr keeps only errors
 };
 
 class Tool {
@@ -24,8 +25,10 @@ class Tool {
     const std::string& name() const { return name_; }
     const CommonOptions& common() const { return common_; }
 
-    // -H/--host, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey, --timeout.
-    void add_engine_options();
+    // -H/--host, --tls, --tlsverify, --tlscacert, --tlscert, --tlskey, --timeout. A tool whose own
+    // --tls means something else (dind-setup: the dind engine's TLS) leaves out the plain --tls;
+    // --tlsverify and the certificate options still turn TLS on.
+    void add_engine_options(bool plain_tls_flag = true);
 
     // The engine endpoint from the options and the environment (DOCKER_HOST, DOCKER_TLS_VERIFY…).
     docker::Endpoint endpoint() const;

@@ -88,6 +88,46 @@ std::string Client::get(const std::string& path) {
     return r.body;
 }
 
+Response Client::send(const std::string& method, const std::string& path, const std::string& body) {
+    return call({method, versioned(path), body});
+}
+
+void Client::pull(const std::string& ref, const std::function<void(const std::string&)>& on_status) {
+    // repo[:tag] or repo@digest; a registry host:port has a colon before the last slash.
+    std::string query;
+    auto at = ref.find('@');
+    auto colon = ref.rfind(':');
+    auto slash = ref.rfind('/');
+    if (at == std::string::npos && colon != std::string::npos && (slash == std::string::npos || colon > slash))
+        query = "fromImage=" + url_encode(ref.substr(0, colon)) + "&tag=" + url_encode(ref.substr(colon + 1));
+    else
+        query = "fromImage=" + url_encode(ref) + (at == std::string::npos ? "&tag=latest" : "");
+    std::string pending, error;
+    auto on_data = [&](std::string_view data) {
+        pending.append(data);
+        std::size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+            std::string line = pending.substr(0, nl);
+            pending.erase(0, nl + 1);
+            std::string e = parse_stream_error(line);
+            if (!e.empty()) error = e;
+            std::string status = parse_stream_status(line);
+            if (on_status && !status.empty()) on_status(status);
+        }
+    };
+    Request request{"POST", versioned("/images/create?" + query), ""};
+    spdlog::debug("POST {}", request.path);
+    Response r = transport_.perform_streaming(request, on_data);
+    check_reachable(r);
+    if (!pending.empty()) {
+        std::string e = parse_stream_error(pending);
+        if (!e.empty()) error = e;
+    }
+    if (r.status < 200 || r.status >= 300)
+        throw Error("cannot pull " + ref + ": " + engine_error_message(r.status, error.empty() ? r.body : error));
+    if (!error.empty()) throw Error("cannot pull " + ref + ": " + error);
+}
+
 bool Client::ping() {
     Response r = transport_.perform({"GET", "/_ping", ""});
     return r.status == 200;

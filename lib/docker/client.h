@@ -55,8 +55,16 @@ class Client {
     std::vector<Outcome> remove(const std::vector<Removal>& removals, std::size_t parallel,
                                 const std::function<void(std::size_t, const Outcome&)>& on_done = {});
 
-    // A JSON GET or POST; throws dind::Error for anything but 2xx.
+    // A JSON GET; throws dind::Error for anything but 2xx.
     std::string get(const std::string& path);
+
+    // Any request to a versioned path; the caller reads the status (404, 409 are expected answers
+    // for inspects and creates). Throws only when the engine cannot be reached.
+    Response send(const std::string& method, const std::string& path, const std::string& body = "");
+
+    // POST /images/create for ref; on_status gets each progress line's status text. Throws
+    // dind::Error with the engine's message when the pull fails.
+    void pull(const std::string& ref, const std::function<void(const std::string&)>& on_status = {});
 
     // "/v1.41" + path.
     std::string versioned(const std::string& path);

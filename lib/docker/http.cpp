@@ -22,8 +22,18 @@ bool file_exists(const std::string& path) {
     return !path.empty() && ::stat(path.c_str(), &st) == 0;
 }
 
+// The body either accumulates, or (for streams such as pull progress) goes to a sink as it comes.
+struct Sink {
+    std::string body;
+    std::function<void(std::string_view)> stream;
+};
+
 size_t write_body(char* data, size_t size, size_t count, void* user) {
-    static_cast<std::string*>(user)->append(data, size * count);
+    auto* sink = static_cast<Sink*>(user);
+    if (sink->stream)
+        sink->stream(std::string_view(data, size * count));
+    else
+        sink->body.append(data, size * count);
     return size * count;
 }
 
@@ -41,7 +51,7 @@ struct Transport::Handle {
     CURL* curl = nullptr;
     curl_slist* headers = nullptr;
     std::string body_out;
-    std::string body_in;
+    Sink sink;
     char error[CURL_ERROR_SIZE] = {};
 
     explicit Handle(const Endpoint& ep) {
@@ -50,7 +60,7 @@ struct Transport::Handle {
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body_in);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(ep.timeout_seconds * 1000));
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
         curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -81,7 +91,8 @@ struct Transport::Handle {
     Handle& operator=(const Handle&) = delete;
 
     void prepare(const Endpoint& ep, const Request& r) {
-        body_in.clear();
+        sink.body.clear();
+        sink.stream = nullptr;
         body_out = r.body;
         error[0] = '\0';
         std::string url = ep.base_url() + r.path;
@@ -106,8 +117,9 @@ struct Transport::Handle {
             return out;
         }
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
-        out.body = std::move(body_in);
-        body_in.clear();
+        out.body = std::move(sink.body);
+        sink.body.clear();
+        sink.stream = nullptr;
         return out;
     }
 };
@@ -128,6 +140,21 @@ Response Transport::perform(const Request& request) {
     Handle& h = handle(0);
     h.prepare(endpoint_, request);
     return h.finish(curl_easy_perform(h.curl));
+}
+
+Response Transport::perform_streaming(const Request& request, const std::function<void(std::string_view)>& on_data) {
+    Handle& h = handle(0);
+    h.prepare(endpoint_, request);
+    h.sink.stream = on_data;
+    // A pull may take many minutes: no limit on the whole, only on a stalled transfer.
+    curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, 0L);
+    curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(endpoint_.timeout_seconds));
+    Response r = h.finish(curl_easy_perform(h.curl));
+    curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, static_cast<long>(endpoint_.timeout_seconds * 1000));
+    curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_LIMIT, 0L);
+    curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_TIME, 0L);
+    return r;
 }
 
 std::vector<Response> Transport::perform_all(const std::vector<Request>& requests, std::size_t parallel,

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dind::docker {
@@ -32,6 +33,9 @@ class Transport {
     Transport& operator=(const Transport&) = delete;
 
     Response perform(const Request& request);
+
+    // Like perform, but the body goes to on_data as it arrives (Response::body stays empty).
+    Response perform_streaming(const Request& request, const std::function<void(std::string_view)>& on_data);
 
     // Runs every request with at most `parallel` in flight; responses come back in request order.
     // on_done (optional) is called as each one finishes, with its index.

@@ -254,6 +254,44 @@ std::vector<std::string> parse_build_prune(std::string_view json) {
     return strings(doc, "CachesDeleted");
 }
 
+ContainerState parse_container_state(std::string_view json) {
+    auto doc = parse_document(json, "container inspect");
+    ContainerState s;
+    s.id = str(doc, "Id");
+    if (const Value* state = member(doc, "State")) {
+        s.status = str(*state, "Status");
+        s.running = boolean(*state, "Running");
+        s.exit_code = int64(*state, "ExitCode").value_or(0);
+    }
+    return s;
+}
+
+std::string parse_created_id(std::string_view json) {
+    auto doc = parse_document(json, "create");
+    std::string id = str(doc, "Id");
+    if (id.empty()) throw Error("the engine's create answer has no Id");
+    return id;
+}
+
+std::string parse_stream_status(std::string_view line) {
+    rapidjson::Document doc;
+    doc.Parse(line.data(), line.size());
+    if (doc.HasParseError() || !doc.IsObject()) return "";
+    std::string status = str(doc, "status");
+    std::string id = str(doc, "id");
+    std::string progress = str(doc, "progress");
+    if (!id.empty()) status = id + ": " + status;
+    if (!progress.empty()) status += " " + progress;
+    return status;
+}
+
+std::string parse_stream_error(std::string_view line) {
+    rapidjson::Document doc;
+    doc.Parse(line.data(), line.size());
+    if (doc.HasParseError() || !doc.IsObject()) return "";
+    return str(doc, "error");
+}
+
 bool api_version_less(const std::string& a, const std::string& b) {
     auto split = [](const std::string& v, long& major, long& minor) {
         char* end = nullptr;
