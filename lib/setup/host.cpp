@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -154,6 +155,8 @@ std::vector<std::string> fix_host(const std::string& root, const std::vector<Che
     if (failed("storage driver")) {
         std::string path = under(root, "/etc/docker/daemon.json"), text;
         bool existed = read_file(path, text);
+        if (!existed && ::mkdir(under(root, "/etc/docker").c_str(), 0755) != 0 && errno != EEXIST)
+            throw Error("cannot create " + under(root, "/etc/docker") + ": " + std::strerror(errno));
         std::string merged = merge_daemon_json(text, "overlay2");
         if (existed) {
             write_file_atomically(path + ".bak", text);
