@@ -86,7 +86,8 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
                      name_.c_str());
         return exit_usage;
     }
-    setup_logging(name_, common_.quiet ? "error" : common_.log_level, common_.syslog);
+    // -q quiets what is printed; with --syslog stderr has only errors anyway, and syslog gets --log-level.
+    setup_logging(name_, common_.quiet && !common_.syslog ? "error" : common_.log_level, common_.syslog);
     try {
         code = body();
     } catch (const Error& e) {
