@@ -17,6 +17,8 @@ namespace dind {
 void write_out(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 Tool::Tool(std::string name, std::string description) : name_(std::move(name)), app_(std::move(description), name_) {
+    // As with the docker CLI, a repeated single-value option takes its last value.
+    app_.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app_.set_version_flag("--version", name_ + " (dind-tools) " + version);
     app_.add_option("--log-level", common_.log_level, "Log level: error, warn, info, debug (default warn)")
         ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
