@@ -47,7 +47,9 @@ int prune(const dind::Tool& tool, const Options& o) {
     dind::docker::Client client(tool.endpoint());
     Policy probe = make_policy(o.policy, dind::EngineClock{});
     if (from) restrict_to(probe, *from, !o.policy.only.empty());
-    Inventory inventory = load_inventory(client, probe.kinds, false);
+    // Sizes are only printed: ids and a quiet table do without the expensive /system/df.
+    bool sizes = !(format == Format::ids || (format == Format::table && tool.common().quiet));
+    Inventory inventory = load_inventory(client, probe.kinds, sizes);
     Policy policy = make_policy(o.policy, inventory.clock);
     if (from) restrict_to(policy, std::move(*from), !o.policy.only.empty());
     Plan plan = make_plan(inventory, policy);

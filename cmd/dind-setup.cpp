@@ -105,8 +105,15 @@ int main(int argc, char** argv) {
     app.add_option("--mtu", o.mtu, "MTU of the dind engine's networks (passed as --mtu to it)")
         ->option_text("N")
         ->group(objects);
-    app.add_flag("--tls,!--no-tls", s.tls, "Mutual TLS on 2376 (default), or plain 2375 with --no-tls")->group(objects);
-    app.add_flag("--privileged,!--no-privileged", s.privileged, "Run dind privileged (default)")->group(objects);
+    app.add_flag_callback("--tls", [&s] { s.tls = true; }, "The dind engine serves mutual TLS on 2376 (default)")
+        ->group(objects);
+    app.add_flag_callback("--no-tls", [&s] { s.tls = false; }, "The dind engine serves plain TCP on 2375 (insecure)")
+        ->group(objects);
+    app.add_flag_callback("--privileged", [&s] { s.privileged = true; }, "Run dind privileged (default)")
+        ->group(objects);
+    app.add_flag_callback("--no-privileged", [&s] { s.privileged = false; },
+                          "Run dind unprivileged (rootless images, sysbox)")
+        ->group(objects);
     app.add_option("--runtime", s.runtime, "Container runtime for dind (for example sysbox-runc)")
         ->option_text("NAME")
         ->group(objects);

@@ -16,7 +16,7 @@ EngineClock engine_clock(const docker::EngineInfo& info) {
 }
 
 Inventory load_inventory(docker::Client& client, const std::set<Kind>& kinds, bool with_sizes) {
-    bool df = with_sizes || kinds.count(Kind::volume) || kinds.count(Kind::build_cache);
+    bool df = with_sizes || kinds.count(Kind::build_cache);
     std::vector<std::string> paths = {"/info", "/containers/json?all=1"};
     if (kinds.count(Kind::image)) paths.push_back("/images/json");
     if (kinds.count(Kind::network)) paths.push_back("/networks");
