@@ -17,8 +17,12 @@ EngineClock engine_clock(const docker::EngineInfo& info) {
 
 Inventory load_inventory(docker::Client& client, const std::set<Kind>& kinds, bool with_sizes) {
     bool df = with_sizes || kinds.count(Kind::build_cache);
-    std::vector<std::string> paths = {"/info", "/containers/json?all=1"};
-    if (kinds.count(Kind::image)) paths.push_back("/images/json");
+    // /system/df already lists every container (with sizes) and every image (with shared sizes):
+    // when it is read, those two listings are not asked for again. Volumes are, since it only
+    // covers the local driver's.
+    std::vector<std::string> paths = {"/info"};
+    if (!df) paths.push_back("/containers/json?all=1");
+    if (!df && kinds.count(Kind::image)) paths.push_back("/images/json");
     if (kinds.count(Kind::network)) paths.push_back("/networks");
     if (kinds.count(Kind::volume)) paths.push_back("/volumes");
     if (df) paths.push_back("/system/df");
@@ -29,8 +33,8 @@ Inventory load_inventory(docker::Client& client, const std::set<Kind>& kinds, bo
     std::size_t i = 0;
     inv.info = docker::parse_info(bodies[i++]);
     inv.clock = engine_clock(inv.info);
-    inv.containers = docker::parse_containers(bodies[i++]);
-    if (kinds.count(Kind::image)) inv.images = docker::parse_images(bodies[i++]);
+    if (!df) inv.containers = docker::parse_containers(bodies[i++]);
+    if (!df && kinds.count(Kind::image)) inv.images = docker::parse_images(bodies[i++]);
     if (kinds.count(Kind::network)) inv.networks = docker::parse_networks(bodies[i++]);
     if (kinds.count(Kind::volume)) inv.volumes = docker::parse_volumes(bodies[i++]);
     if (df) {
@@ -38,15 +42,10 @@ Inventory load_inventory(docker::Client& client, const std::set<Kind>& kinds, bo
         inv.sizes = true;
         inv.layers_size = du.layers_size;
         inv.build_cache = std::move(du.build_cache);
-        std::map<std::string, std::int64_t> rw;
+        inv.containers = std::move(du.containers);
         // SizeRw is omitted when the writable layer is empty.
-        for (const auto& c : du.containers) rw[c.id] = c.size_rw.value_or(0);
-        for (auto& c : inv.containers)
-            if (auto it = rw.find(c.id); it != rw.end()) c.size_rw = it->second;
-        std::map<std::string, std::int64_t> shared;
-        for (const auto& im : du.images) shared[im.id] = im.shared_size;
-        for (auto& im : inv.images)
-            if (auto it = shared.find(im.id); it != shared.end()) im.shared_size = it->second;
+        for (auto& c : inv.containers) c.size_rw = c.size_rw.value_or(0);
+        if (kinds.count(Kind::image)) inv.images = std::move(du.images);
         std::map<std::string, const docker::Volume*> usage;
         for (const auto& v : du.volumes) usage[v.name] = &v;
         for (auto& v : inv.volumes) {
