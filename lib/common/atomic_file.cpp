@@ -11,8 +11,9 @@
 #include <unistd.h>
 
 namespace dind {
+namespace {
 
-void write_file_atomically(const std::string& path, const std::string& content) {
+void write_atomically(const std::string& path, const std::string& content, mode_t mode) {
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -25,11 +26,7 @@ void write_file_atomically(const std::string& path, const std::string& content) 
         ::unlink(tmp.c_str());
         throw Error(what + " " + path + ": " + std::strerror(e));
     };
-    // Readers such as node_exporter run as another user: the file is world-readable like any
-    // file created under the usual umask.
-    mode_t mask = ::umask(0);
-    ::umask(mask);
-    if (::fchmod(fd, 0666 & ~mask) != 0) fail("cannot set the mode of");
+    if (::fchmod(fd, mode) != 0) fail("cannot set the mode of");
     std::size_t done = 0;
     while (done < content.size()) {
         ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -48,6 +45,20 @@ void write_file_atomically(const std::string& path, const std::string& content) 
         ::unlink(tmp.c_str());
         throw Error("cannot replace " + path + ": " + std::strerror(e));
     }
+}
+
+} // namespace
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+    // Readers such as node_exporter run as another user: the file is world-readable like any
+    // file created under the usual umask.
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    write_atomically(path, content, 0666 & ~mask);
+}
+
+void write_file_atomically(const std::string& path, const std::string& content, unsigned mode) {
+    write_atomically(path, content, static_cast<mode_t>(mode));
 }
 
 } // namespace dind

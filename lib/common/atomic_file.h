@@ -8,4 +8,7 @@ namespace dind {
 // the old file in place.
 void write_file_atomically(const std::string& path, const std::string& content);
 
+// The same with exactly this mode (say 0600 for a file holding secrets), whatever the umask.
+void write_file_atomically(const std::string& path, const std::string& content, unsigned mode);
+
 } // namespace dind
