@@ -21,3 +21,4 @@ check_page() {
 
 test_dind_prune_man_page_matches_its_help() { check_page dind-prune; }
 test_dind_gc_report_man_page_matches_its_help() { check_page dind-gc-report; }
+test_dind_register_man_page_matches_its_help() { check_page dind-register; }
