@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <termios.h>
 #include <unistd.h>
 
@@ -16,10 +17,11 @@ class NoEcho {
         termios quiet = saved_;
         quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
         quiet.c_lflag |= ECHONL;
-        active_ = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        // TCSANOW, not TCSAFLUSH: an answer typed ahead must not be thrown away.
+        active_ = ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
     }
     ~NoEcho() {
-        if (active_) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_);
+        if (active_) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
     }
     NoEcho(const NoEcho&) = delete;
     NoEcho& operator=(const NoEcho&) = delete;
@@ -35,18 +37,16 @@ class TerminalPrompter : public Prompter {
 
     std::optional<std::string> ask(const std::string& question, const std::string& default_value,
                                    bool secret) override {
+        // Echo goes off before the question shows, so an answer typed at once is never echoed.
+        std::optional<NoEcho> no_echo;
+        if (secret) no_echo.emplace();
         std::fprintf(stderr, "%s\n", question.c_str());
         if (!default_value.empty()) std::fprintf(stderr, "[%s]", default_value.c_str());
         std::fprintf(stderr, ": ");
         std::fflush(stderr);
         std::string line;
-        bool ok;
-        if (secret) {
-            NoEcho no_echo;
-            ok = static_cast<bool>(std::getline(std::cin, line));
-        } else {
-            ok = static_cast<bool>(std::getline(std::cin, line));
-        }
+        bool ok = static_cast<bool>(std::getline(std::cin, line));
+        no_echo.reset();
         if (!ok) return std::nullopt;
         while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
         while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.erase(line.begin());

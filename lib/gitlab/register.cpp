@@ -459,7 +459,7 @@ std::string entry_label(const RunnerSummary& r) {
 
 void check_mode_options(const RegisterOptions& o, const char* mode) {
     if (!o.registration_options_given.empty())
-        throw usage_error(join(o.registration_options_given, ", ") + " only apply when registering, not with " + mode);
+        throw usage_error(join(o.registration_options_given, ", ") + ": only for registering, not with " + mode);
 }
 
 int unregister_runners(const RegisterOptions& o, Context& cx) {
@@ -487,7 +487,8 @@ int unregister_runners(const RegisterOptions& o, Context& cx) {
     }
     if (!o.tls_ca_file.empty() && ::access(o.tls_ca_file.c_str(), R_OK) != 0)
         throw usage_error("cannot read --tls-ca-file " + o.tls_ca_file + ": " + std::strerror(errno));
-    SystemId sid = load_or_create_system_id(file.dir, false);
+    // Made now if missing, as the runner would on its first start, so every run uses the same one.
+    SystemId sid = load_or_create_system_id(file.dir, !o.dry_run);
 
     if (o.dry_run) {
         std::string out = "dry run: nothing is sent to GitLab and nothing is written\n";
@@ -567,7 +568,8 @@ int verify_runners(const RegisterOptions& o, Context& cx) {
     }
     if (!o.tls_ca_file.empty() && ::access(o.tls_ca_file.c_str(), R_OK) != 0)
         throw usage_error("cannot read --tls-ca-file " + o.tls_ca_file + ": " + std::strerror(errno));
-    SystemId sid = load_or_create_system_id(file.dir, false);
+    // Made now if missing, as the runner would on its first start, so every run uses the same one.
+    SystemId sid = load_or_create_system_id(file.dir, !o.dry_run);
     std::string info = runner_info_json("", host_architecture());
 
     if (o.dry_run) {

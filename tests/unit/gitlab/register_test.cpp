@@ -473,7 +473,7 @@ TEST_CASE("Other modes refuse registration options and unknown names", "[gitlab]
     run.o.registration_options_given = {"--docker-image"};
     auto [m, c] = error_of([&] { run(); });
     CHECK(c == dind::exit_usage);
-    CHECK(m == "--docker-image only apply when registering, not with --verify");
+    CHECK(m == "--docker-image: only for registering, not with --verify");
     run.o.registration_options_given.clear();
     run.o.delete_dead = true;
     run.o.unregister = "x";
