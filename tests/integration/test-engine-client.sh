@@ -56,10 +56,10 @@ test_mutual_tls_with_flags_and_with_the_docker_environment() {
 }
 
 test_api_version_is_negotiated_or_taken_from_the_environment() {
-	assert_exit 0 "$BIN/dind-prune" -n --only containers --log-level debug --filter "label=$LABEL"
+	assert_exit 0 "$BIN/dind-prune" -n --only containers --format ids --log-level debug --filter "label=$LABEL"
 	assert_contains "$ERR" "using API 1.41"
 	assert_contains "$ERR" "GET /v1.41/containers/json?all=1"
-	assert_exit 0 env DOCKER_API_VERSION=1.40 "$BIN/dind-prune" -n --only containers --log-level debug \
+	assert_exit 0 env DOCKER_API_VERSION=1.40 "$BIN/dind-prune" -n --only containers --format ids --log-level debug \
 		--filter "label=$LABEL"
 	assert_contains "$ERR" "GET /v1.40/containers/json?all=1"
 	assert_not_contains "$ERR" "GET /version"
