@@ -50,12 +50,18 @@ int recreate(const dind::Tool& tool, Options& o) {
     docker::Client host(endpoint);
     recreate::Summary summary;
     bool quiet = tool.common().quiet;
-    int code = recreate::run(host, r, [&](const std::string& line) { if (!quiet) write_out(line + "\n"); }, summary);
+    int code = recreate::run(
+        host, r,
+        [&](const std::string& line) {
+            if (!quiet) write_out(line + "\n");
+        },
+        summary);
     if (code == exit_ok && !r.dry_run && !quiet) {
         char downtime[32];
         std::snprintf(downtime, sizeof downtime, "%.1fs", summary.downtime_seconds);
         write_out("Reclaimed " + human_size(summary.reclaimed_bytes) + ", waited for " +
-                  (summary.jobs_waited_for ? std::to_string(*summary.jobs_waited_for) + " jobs" : std::string("the runner's jobs")) +
+                  (summary.jobs_waited_for ? std::to_string(*summary.jobs_waited_for) + " jobs"
+                                           : std::string("the runner's jobs")) +
                   ", engine down for " + downtime + "\n");
     }
     return code;

@@ -86,10 +86,12 @@ int main(int argc, char** argv) {
     app.add_option("--dind-image", s.dind_image, "Dind image (default docker:<engine version>-dind)")
         ->option_text("IMAGE")
         ->group(objects);
-    app.add_option("--storage-volume", s.storage_volume, "Volume for the dind engine's storage (default gitlab-dind-storage)")
+    app.add_option("--storage-volume", s.storage_volume,
+                   "Volume for the dind engine's storage (default gitlab-dind-storage)")
         ->option_text("NAME")
         ->group(objects);
-    app.add_option("--certs-volume", s.certs_volume, "Volume for the TLS client certificates (default gitlab-dind-certs)")
+    app.add_option("--certs-volume", s.certs_volume,
+                   "Volume for the TLS client certificates (default gitlab-dind-certs)")
         ->option_text("NAME")
         ->group(objects);
     app.add_option("--runner-name", s.runner_name, "Runner container (default gitlab-runner)")
@@ -105,19 +107,24 @@ int main(int argc, char** argv) {
     app.add_option("--mtu", o.mtu, "MTU of the dind engine's networks (passed as --mtu to it)")
         ->option_text("N")
         ->group(objects);
-    app.add_flag_callback("--tls", [&s] { s.tls = true; }, "The dind engine serves mutual TLS on 2376 (default)")
+    app.add_flag_callback(
+           "--tls", [&s] { s.tls = true; }, "The dind engine serves mutual TLS on 2376 (default)")
         ->group(objects);
-    app.add_flag_callback("--no-tls", [&s] { s.tls = false; }, "The dind engine serves plain TCP on 2375 (insecure)")
+    app.add_flag_callback(
+           "--no-tls", [&s] { s.tls = false; }, "The dind engine serves plain TCP on 2375 (insecure)")
         ->group(objects);
-    app.add_flag_callback("--privileged", [&s] { s.privileged = true; }, "Run dind privileged (default)")
+    app.add_flag_callback(
+           "--privileged", [&s] { s.privileged = true; }, "Run dind privileged (default)")
         ->group(objects);
-    app.add_flag_callback("--no-privileged", [&s] { s.privileged = false; },
-                          "Run dind unprivileged (rootless images, sysbox)")
+    app.add_flag_callback(
+           "--no-privileged", [&s] { s.privileged = false; }, "Run dind unprivileged (rootless images, sysbox)")
         ->group(objects);
     app.add_option("--runtime", s.runtime, "Container runtime for dind (for example sysbox-runc)")
         ->option_text("NAME")
         ->group(objects);
-    app.add_option("--pull", s.pull, "Pull images: missing (default), always or never")->option_text("WHEN")->group(objects);
+    app.add_option("--pull", s.pull, "Pull images: missing (default), always or never")
+        ->option_text("WHEN")
+        ->group(objects);
     app.add_flag("-n,--dry-run", o.dry_run, "Print what would be created, changed or left alone; change nothing");
     app.add_flag("--update", o.update, "Recreate containers that differ from the options (volumes are kept)");
     app.add_flag("--check", o.check, "Only check the host; exit 0 when every check passes");

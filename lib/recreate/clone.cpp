@@ -84,7 +84,8 @@ CloneRequest clone_request(const std::string& container_json, const std::string&
     // One network goes with the create request (API 1.41 takes one); the others are connected after.
     CloneRequest out;
     std::string first;
-    if (const Value* nm = member(*member(c, "HostConfig"), "NetworkMode"); nm && nm->IsString()) first = nm->GetString();
+    if (const Value* nm = member(*member(c, "HostConfig"), "NetworkMode"); nm && nm->IsString())
+        first = nm->GetString();
     const Value* nets = member(c, "NetworkSettings") ? member(*member(c, "NetworkSettings"), "Networks") : nullptr;
     Value endpoints(rapidjson::kObjectType);
     if (nets && nets->IsObject()) {

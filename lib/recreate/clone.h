@@ -7,8 +7,8 @@
 namespace dind::recreate {
 
 struct CloneRequest {
-    std::string body;                  // POST /containers/create
-    std::vector<std::string> networks; // names to connect after create (all but the first)
+    std::string body;                        // POST /containers/create
+    std::vector<std::string> networks;       // names to connect after create (all but the first)
     std::vector<std::string> connect_bodies; // POST /networks/{name}/connect, in the same order
 };
 

@@ -161,19 +161,21 @@ int run_steps(docker::Client& host, const Options& o, const std::function<void(c
     CloneRequest clone = clone_request(dind, image_json, o.image);
     if (!o.image.empty()) {
         auto r = host.send("GET", "/images/" + url_encode(o.image) + "/json");
-        if (r.status == 404) host.pull(o.image);
-        else expect(r, "inspect image " + o.image);
+        if (r.status == 404)
+            host.pull(o.image);
+        else
+            expect(r, "inspect image " + o.image);
     }
     std::string size_text = storage_bytes >= 0 ? human_size(storage_bytes) : "unknown size";
 
     if (o.dry_run) {
-        say("would drain runner " + runner_name + " (SIGQUIT, restart policy '" + runner_policy +
-            "' held off, up to " + std::to_string(static_cast<long>(o.drain_timeout)) + "s" +
-            (o.force ? ", then kill it" : "") + ")");
+        say("would drain runner " + runner_name + " (SIGQUIT, restart policy '" + runner_policy + "' held off, up to " +
+            std::to_string(static_cast<long>(o.drain_timeout)) + "s" + (o.force ? ", then kill it" : "") + ")");
         say("would stop and remove container " + dind_name + " (" + dind_id.substr(0, 12) + ")");
         say(o.keep_storage ? "would keep volume " + storage
                            : "would remove volume " + storage + " (" + size_text + ") and create it empty");
-        say("would create container " + dind_name + " from " + image_ref + " with the same configuration, and start it");
+        say("would create container " + dind_name + " from " + image_ref +
+            " with the same configuration, and start it");
         say("would start runner " + runner_name + " again");
         return exit_ok;
     }

@@ -17,7 +17,7 @@ struct Options {
     bool force = false;
     bool keep_storage = false;
     bool dry_run = false;
-    std::string image; // upgrade to this image at the same time
+    std::string image;                     // upgrade to this image at the same time
     std::optional<docker::Endpoint> inner; // the inner engine, where reachable
 };
 

@@ -11,7 +11,7 @@ namespace dind::setup {
 
 struct ApplyOptions {
     bool dry_run = false;
-    bool update = false;   // recreate containers that differ (the storage volume is kept)
+    bool update = false; // recreate containers that differ (the storage volume is kept)
     std::string pull = "missing";
     bool progress = false; // show pull progress (a terminal)
 };

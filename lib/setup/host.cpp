@@ -85,8 +85,9 @@ std::vector<Check> host_checks(const std::string& root, const docker::EngineInfo
 
     std::string upstream = upstream_version(info.server_version);
     Check version{"engine version", !upstream.empty(), "", {}};
-    version.detail = upstream.empty() ? "cannot tell the engine's version from '" + info.server_version + "'"
-                                      : info.server_version + ": the dind image defaults to docker:" + upstream + "-dind";
+    version.detail = upstream.empty()
+                         ? "cannot tell the engine's version from '" + info.server_version + "'"
+                         : info.server_version + ": the dind image defaults to docker:" + upstream + "-dind";
     if (!version.ok) version.fixes.push_back("give --dind-image");
     out.push_back(version);
     return out;

@@ -39,8 +39,8 @@ struct ContainerSpec {
     std::string image;
     std::string hostname;
     std::vector<std::string> cmd;
-    std::vector<std::string> env;         // K=V
-    std::vector<std::string> absent_env;  // keys that must not be set (the TLS ones without TLS)
+    std::vector<std::string> env;        // K=V
+    std::vector<std::string> absent_env; // keys that must not be set (the TLS ones without TLS)
     docker::Labels labels;
     std::vector<Mount> mounts;
     std::vector<std::string> absent_mounts; // targets that must not be mounted

@@ -32,6 +32,7 @@ recreate() {
 
 # What must survive a recreate: everything but the id and the state.
 config_of() {
+	# shellcheck disable=SC2016 # a Go template for docker inspect, not shell
 	dk inspect --format '{{.Config.Image}}|{{.Config.Cmd}}|{{.Config.Hostname}}|{{json .Config.Env}}|{{json .Config.Labels}}|{{.HostConfig.RestartPolicy.Name}}|{{.HostConfig.Privileged}}|{{.HostConfig.Runtime}}|{{json .HostConfig.Mounts}}|{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{index $v.Aliases 0}}{{end}}' "$1"
 }
 

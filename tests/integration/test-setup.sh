@@ -62,6 +62,7 @@ container $T-runner: created" "$(head -n 8 <<<"$OUT")"
 	assert_eq "/certs/client=$T-certs:true
 /var/lib/docker=$T-storage:true" \
 		"$(field "$T-dind" '{{range .Mounts}}{{.Destination}}={{.Name}}:{{.RW}}{{println}}{{end}}' | grep . | sort)"
+	# shellcheck disable=SC2016 # a Go template for docker inspect, not shell
 	assert_eq "$T-net:[$T-dind]" \
 		"$(field "$T-dind" '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}:{{$v.Aliases}}{{end}}' | sed 's/ [0-9a-f]\{12\}\]/]/')"
 	assert_eq "map[]" "$(field "$T-dind" '{{.HostConfig.PortBindings}}')" "no port published"

@@ -163,9 +163,9 @@ TEST_CASE("a container made from the spec matches it; a changed option shows fie
     o.storage_volume = "other-storage";
     t = make_spec(o, "20.10.24+dfsg1");
     CHECK(differences(dind, t.dind) ==
-          std::vector<std::string>{
-              "mount /var/lib/docker: have volume gitlab-dind-storage, want volume other-storage",
-              "network: have [gitlab-runner-net], want other-net", "privileged: have 'false', want 'true'"});
+          std::vector<std::string>{"mount /var/lib/docker: have volume gitlab-dind-storage, want volume other-storage",
+                                   "network: have [gitlab-runner-net], want other-net",
+                                   "privileged: have 'false', want 'true'"});
 }
 
 TEST_CASE("host checks on a tree: all good", "[setup][host]") {
