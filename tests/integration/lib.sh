@@ -19,6 +19,8 @@
 #                                        loads an image built on dindtest/busybox whose config says
 #                                        it was created at CREATED (RFC 3339), with one layer of its
 #                                        own and the labels given; prints its id
+#   make_certs DIR                       a CA, server and client certificates for a TLS engine
+#   free_port                            a free TCP port on 127.0.0.1
 #   cleanup_prefix                       removes every object with $LABEL or a name starting with $T
 
 if [[ -z ${DOCKER_HOST:-} ]]; then
@@ -232,6 +234,32 @@ make_old_image() {
 	dk load -q -i "$archive" >/dev/null
 	rm -f "$archive"
 	printf '%s\n' "$id"
+}
+
+# make_certs DIR: a CA (ca.pem), a server certificate for 127.0.0.1 and localhost
+# (server-cert.pem, server-key.pem), a client certificate (cert.pem, key.pem) as dockerd's TLS docs
+# make them, and a CA that signed none of them (other-ca.pem).
+make_certs() {
+	local d=$1
+	mkdir -p "$d"
+	(
+		cd "$d" || exit 1
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=dindtest-ca -keyout ca-key.pem -out ca.pem
+		openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr
+		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 \
+			-extfile server.ext -out server-cert.pem
+		openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout key.pem -out client.csr
+		printf 'extendedKeyUsage=clientAuth\n' >client.ext
+		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 \
+			-extfile client.ext -out cert.pem
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout other-key.pem -out other-ca.pem
+	) >/dev/null 2>&1
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+	_dt_python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # Removes every container, network, volume and image that carries $LABEL or whose name starts

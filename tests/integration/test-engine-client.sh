@@ -4,29 +4,6 @@
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# A CA, a server certificate for 127.0.0.1 and a client certificate, as dockerd's TLS docs make them.
-make_certs() {
-	local d=$1
-	mkdir -p "$d"
-	(
-		cd "$d" || exit 1
-		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=dindtest-ca -keyout ca-key.pem -out ca.pem
-		openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr
-		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
-		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 \
-			-extfile server.ext -out server-cert.pem
-		openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout key.pem -out client.csr
-		printf 'extendedKeyUsage=clientAuth\n' >client.ext
-		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 \
-			-extfile client.ext -out cert.pem
-		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout other-key.pem -out other-ca.pem
-	) >/dev/null 2>&1
-}
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 test_mutual_tls_with_flags_and_with_the_docker_environment() {
 	local certs=$TEST_TMP/certs port
 	TLS_ENGINE=$(mktemp -d /tmp/dtls.XXXXXX) # a unix socket path must stay short

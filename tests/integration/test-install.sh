@@ -273,29 +273,6 @@ test_cron_file_syntax_and_options() {
 		"$ROOT/cron/dind-tools" || fail "no commented-out recreate on the first Sunday of the month"
 }
 
-# A CA, a server certificate for 127.0.0.1 and a client certificate, as dockerd's TLS docs make them
-# (as in test-engine-client.sh).
-make_certs() {
-	local d=$1
-	mkdir -p "$d"
-	(
-		cd "$d" || exit 1
-		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=dindtest-ca -keyout ca-key.pem -out ca.pem
-		openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr
-		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >server.ext
-		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 \
-			-extfile server.ext -out server-cert.pem
-		openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout key.pem -out client.csr
-		printf 'extendedKeyUsage=clientAuth\n' >client.ext
-		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 \
-			-extfile client.ext -out cert.pem
-	) >/dev/null 2>&1
-}
-
-free_port() {
-	_dt_python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # run_cron_job STATUS ROOT COMMAND VAR=VALUE...: assert_exit STATUS for COMMAND run as cron runs
 # it: by sh in HOME, with the cron file's variables (the PATH's directories inside ROOT), then the
 # VAR=VALUEs given, and nothing else in the environment.
