@@ -14,6 +14,7 @@ struct Options {
     dind::recreate::Options recreate;
     std::string drain_timeout = "1h", start_timeout = "2m";
     std::string inner_host, inner_cert_path;
+    dind::docker::EngineOptions inner;
     std::string lock_file = dind::default_lock_path();
     double wait = 0;
 };
@@ -30,18 +31,19 @@ int recreate(const dind::Tool& tool, Options& o) {
     r.drain_timeout = seconds_of("--drain-timeout", o.drain_timeout);
     r.start_timeout = seconds_of("--start-timeout", o.start_timeout);
     if (!o.inner_host.empty()) {
-        docker::EngineOptions inner;
+        docker::EngineOptions inner = o.inner;
         inner.host = o.inner_host;
         if (!o.inner_cert_path.empty()) {
             inner.tlsverify = true;
-            inner.tlscacert = o.inner_cert_path + "/ca.pem";
-            inner.tlscert = o.inner_cert_path + "/cert.pem";
-            inner.tlskey = o.inner_cert_path + "/key.pem";
+            if (inner.tlscacert.empty()) inner.tlscacert = o.inner_cert_path + "/ca.pem";
+            if (inner.tlscert.empty()) inner.tlscert = o.inner_cert_path + "/cert.pem";
+            if (inner.tlskey.empty()) inner.tlskey = o.inner_cert_path + "/key.pem";
         }
         // The inner engine's address is all the user's: the environment's DOCKER_* name the host's.
         r.inner = docker::resolve_endpoint(inner, [](const std::string&) { return std::optional<std::string>(); });
-    } else if (!o.inner_cert_path.empty()) {
-        throw usage_error("--inner-cert-path needs --inner-host");
+    } else if (!o.inner_cert_path.empty() || o.inner.tlsverify || o.inner.tls || !o.inner.tlscacert.empty() ||
+               !o.inner.tlscert.empty() || !o.inner.tlskey.empty()) {
+        throw usage_error("the --inner-* TLS options need --inner-host");
     }
     docker::Endpoint endpoint = tool.endpoint();
 
@@ -90,6 +92,11 @@ int main(int argc, char** argv) {
         ->option_text("URL");
     app.add_option("--inner-cert-path", o.inner_cert_path, "Directory with ca.pem, cert.pem, key.pem for --inner-host")
         ->option_text("DIR");
+    app.add_flag("--inner-tls", o.inner.tls, "Use TLS with --inner-host; implied by --inner-tlsverify");
+    app.add_flag("--inner-tlsverify", o.inner.tlsverify, "Use TLS with --inner-host and verify the engine");
+    app.add_option("--inner-tlscacert", o.inner.tlscacert, "CA for --inner-host")->option_text("FILE");
+    app.add_option("--inner-tlscert", o.inner.tlscert, "Client certificate for --inner-host")->option_text("FILE");
+    app.add_option("--inner-tlskey", o.inner.tlskey, "Client key for --inner-host")->option_text("FILE");
     app.add_option("--lock-file", o.lock_file, "The lock dind-prune takes too (default " + o.lock_file + ")")
         ->option_text("FILE");
     app.add_option("--wait", o.wait, "Wait this long for the lock instead of exiting 75 (default 0)")

@@ -136,6 +136,21 @@ test_the_lock_is_the_one_dind_prune_takes() {
 	assert_eq cached "$(marker)"
 }
 
+test_inner_host_counts_the_running_jobs_and_is_pinged() {
+	stand_in "$T-runner-image:1" 0 "'exit 0'"
+	make_setup "$T-runner-image:1"
+	# The test engine's TCP listener stands in for the inner engine the runner's jobs run on.
+	dk run -d --name "$T-job" "${LABEL_ARGS[@]}" --label com.gitlab.gitlab-runner.type=build \
+		dindtest/busybox sleep 600 >/dev/null
+	local jobs
+	jobs=$(dk ps -q --filter label=com.gitlab.gitlab-runner.type=build | wc -l)
+	assert_exit 0 recreate --inner-host "$DIND_TEST_TCP"
+	assert_contains "$OUT" "jobs running on the inner engine: $jobs"
+	assert_contains "$(tail -n 1 <<<"$OUT")" "waited for $jobs jobs"
+	assert_exit 2 recreate --inner-tlsverify
+	assert_eq "dind-recreate: error: the --inner-* TLS options need --inner-host" "$ERR"
+}
+
 test_bad_input() {
 	assert_exit 2 "$BIN/dind-recreate" --drain-timeout soon
 	assert_eq "dind-recreate: error: invalid --drain-timeout 'soon': want a duration such as 1h or 90s" "$ERR"
