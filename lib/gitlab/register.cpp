@@ -2,6 +2,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/file.h"
 #include "gitlab/info.h"
 #include "gitlab/secret.h"
 #include "gitlab/system_id.h"
@@ -88,19 +89,8 @@ std::optional<std::string> read_config_text(const std::string& path) {
         throw usage_error(path + " is not a regular file");
     }
     std::string text;
-    char buf[65536];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int e = errno;
-            ::close(fd);
-            throw usage_error("cannot read " + path + ": " + std::strerror(e));
-        }
-        if (n == 0) break;
-        text.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
+    int e = 0;
+    if (!read_and_close(fd, text, e)) throw usage_error("cannot read " + path + ": " + std::strerror(e));
     return text;
 }
 

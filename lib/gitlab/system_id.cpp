@@ -2,6 +2,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/file.h"
 #include "gitlab/sha256.h"
 
 #include <cerrno>
@@ -33,19 +34,8 @@ std::optional<std::string> read_small_file(const std::string& path) {
         throw Error("cannot read " + path + ": " + std::strerror(errno));
     }
     std::string text;
-    char buf[256];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int e = errno;
-            ::close(fd);
-            throw Error("cannot read " + path + ": " + std::strerror(e));
-        }
-        if (n == 0 || text.size() > 4096) break;
-        text.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
+    int e = 0;
+    if (!read_and_close(fd, text, e, 4096)) throw Error("cannot read " + path + ": " + std::strerror(e));
     return text;
 }
 

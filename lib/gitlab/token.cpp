@@ -1,6 +1,7 @@
 #include "gitlab/token.h"
 
 #include "common/error.h"
+#include "common/file.h"
 
 #include <spdlog/spdlog.h>
 
@@ -45,20 +46,9 @@ std::string read_token_file(const std::string& path) {
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IROTH))
         spdlog::warn("every user can read the token file {}; chmod o-r it", path);
     std::string text;
-    char buf[4096];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int e = errno;
-            ::close(fd);
-            throw usage_error("cannot read the token file " + path + ": " + std::strerror(e));
-        }
-        if (n == 0) break;
-        text.append(buf, static_cast<std::size_t>(n));
-        if (text.size() > 65536) break;
-    }
-    ::close(fd);
+    int e = 0;
+    if (!read_and_close(fd, text, e, 65536))
+        throw usage_error("cannot read the token file " + path + ": " + std::strerror(e));
     return check_token(text, "the token file " + path);
 }
 
