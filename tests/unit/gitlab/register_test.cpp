@@ -1,3 +1,4 @@
+#include "../fixtures.h"
 #include "common/error.h"
 #include "fake_http.h"
 #include "gitlab/engine.h"
@@ -17,25 +18,11 @@
 namespace gitlab = dind::gitlab;
 using gitlab::testing::FakeHttp;
 
+using dind::test::slurp;
+using dind::test::spit;
+using dind::test::TempDir;
+
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/dind-unit-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void spit(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 dind::docker::Getenv env_of(std::map<std::string, std::string> vars) {
     return [vars](const std::string& name) -> std::optional<std::string> {

@@ -1,3 +1,4 @@
+#include "../fixtures.h"
 #include "common/error.h"
 #include "gitlab/system_id.h"
 
@@ -13,28 +14,11 @@
 
 namespace gitlab = dind::gitlab;
 
-namespace {
+using dind::test::slurp;
+using dind::test::spit;
+using dind::test::TempDir;
 
-// A scratch directory removed at the end of the test.
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/dind-unit-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void spit(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("valid_system_id follows ^[sr]_[0-9a-zA-Z]{12}$", "[gitlab][system_id]") {
     CHECK(gitlab::valid_system_id("s_0123456789ab"));

@@ -28,19 +28,15 @@ SetupOptions fixture_options() {
     return o;
 }
 
+// A host tree with proc, etc and etc/docker.
 struct Tree {
-    std::string root;
+    test::TempDir dir;
+    std::string root = dir.path;
     Tree() {
-        char tmpl[] = "/tmp/dind-setup-test.XXXXXX";
-        root = ::mkdtemp(tmpl);
         for (auto d : {"/proc", "/etc", "/etc/docker"}) ::mkdir((root + d).c_str(), 0755);
     }
-    ~Tree() { std::system(("rm -rf '" + root + "'").c_str()); }
-    void write(const std::string& path, const std::string& text) const { std::ofstream(root + path) << text; }
-    std::string read(const std::string& path) const {
-        std::ifstream in(root + path);
-        return std::string(std::istreambuf_iterator<char>(in), {});
-    }
+    void write(const std::string& path, const std::string& text) const { test::spit(root + path, text); }
+    std::string read(const std::string& path) const { return test::slurp(root + path); }
 };
 
 docker::EngineInfo engine(const std::string& driver = "overlay2") {
