@@ -35,8 +35,9 @@ std::vector<dind::prune::Selector> read_from(const std::string& from) {
 
 int prune(const dind::Tool& tool, const Options& o) {
     using namespace dind::prune;
-    // Everything the user gave is checked before the engine is touched.
-    make_policy(o.policy, dind::EngineClock{});
+    // Everything the user gave is checked before the engine is touched; this first policy, made
+    // without the engine's clock, only decides which kinds to read.
+    Policy probe = make_policy(o.policy, dind::EngineClock{});
     Format format = parse_format(o.format);
     std::optional<std::vector<Selector>> from;
     if (!o.from.empty()) from = read_from(o.from);
@@ -45,7 +46,6 @@ int prune(const dind::Tool& tool, const Options& o) {
     if (!o.dry_run) lock.emplace(o.lock_file, o.wait);
 
     dind::docker::Client client(tool.endpoint());
-    Policy probe = make_policy(o.policy, dind::EngineClock{});
     if (from) restrict_to(probe, *from, !o.policy.only.empty());
     // Sizes are only printed: ids and a quiet table do without the expensive /system/df.
     bool sizes = !(format == Format::ids || (format == Format::table && tool.common().quiet));

@@ -33,6 +33,11 @@ std::string engine_error_message(long status, const std::string& body) {
     return m;
 }
 
+void expect_success(const Response& r, const std::string& what, bool allow_not_modified) {
+    if ((r.status >= 200 && r.status < 300) || (allow_not_modified && r.status == 304)) return;
+    throw Error("cannot " + what + ": " + engine_error_message(r.status, r.body));
+}
+
 Client::Client(Endpoint endpoint, const Getenv& env) : transport_(std::move(endpoint)) {
     override_version_ = env("DOCKER_API_VERSION").value_or("");
 }

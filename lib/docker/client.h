@@ -79,6 +79,10 @@ class Client {
     std::string override_version_;
 };
 
+// Throws dind::Error "cannot <what>: <engine message>" unless r is a 2xx (or a 304 where
+// allow_not_modified: starting a started container, stopping a stopped one).
+void expect_success(const Response& r, const std::string& what, bool allow_not_modified = false);
+
 // "no such container: x", "conflict: …": the engine's message as a tool prints it.
 std::string engine_error_message(long status, const std::string& body);
 

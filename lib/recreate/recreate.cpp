@@ -19,16 +19,12 @@ namespace dind::recreate {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using docker::expect_success;
 using docker::url_encode;
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 void sleep_for(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }
-
-void expect(const docker::Response& r, const std::string& what, bool allow_not_modified = false) {
-    if ((r.status >= 200 && r.status < 300) || (allow_not_modified && r.status == 304)) return;
-    throw Error("cannot " + what + ": " + docker::engine_error_message(r.status, r.body));
-}
 
 std::string field(const std::string& json, std::initializer_list<const char*> path) {
     rapidjson::Document d;
@@ -48,7 +44,7 @@ std::string field(const std::string& json, std::initializer_list<const char*> pa
 std::string inspect(docker::Client& c, const std::string& name, const std::string& role) {
     auto r = c.send("GET", "/containers/" + url_encode(name) + "/json");
     if (r.status == 200) return r.body;
-    if (r.status != 404) expect(r, "inspect container " + name);
+    if (r.status != 404) expect_success(r, "inspect container " + name);
     std::string filter = url_encode(std::string("{\"label\":[\"") + role_label + "=" + role + "\"]}");
     auto list = docker::parse_containers(c.get("/containers/json?all=1&filters=" + filter));
     if (list.size() == 1) return c.send("GET", "/containers/" + list.front().id + "/json").body;
@@ -81,8 +77,8 @@ std::optional<std::size_t> running_jobs(const std::optional<docker::Endpoint>& i
 }
 
 void set_restart(docker::Client& c, const std::string& id, const std::string& policy, const std::string& what) {
-    expect(c.send("POST", "/containers/" + id + "/update", "{\"RestartPolicy\":{\"Name\":\"" + policy + "\"}}"),
-           "set the restart policy of " + what);
+    expect_success(c.send("POST", "/containers/" + id + "/update", "{\"RestartPolicy\":{\"Name\":\"" + policy + "\"}}"),
+                   "set the restart policy of " + what);
 }
 
 // The new engine answers: its /_ping where the inner engine is reachable, else `docker info`
@@ -164,7 +160,7 @@ int run_steps(docker::Client& host, const Options& o, const std::function<void(c
         if (r.status == 404)
             host.pull(o.image);
         else
-            expect(r, "inspect image " + o.image);
+            expect_success(r, "inspect image " + o.image);
     }
     std::string size_text = storage_bytes >= 0 ? human_size(storage_bytes) : "unknown size";
 
@@ -186,7 +182,8 @@ int run_steps(docker::Client& host, const Options& o, const std::function<void(c
     if (runner_running) {
         set_restart(host, runner_id, "no", "runner " + runner_name);
         policy_held = true;
-        expect(host.send("POST", "/containers/" + runner_id + "/kill?signal=SIGQUIT"), "signal runner " + runner_name);
+        expect_success(host.send("POST", "/containers/" + runner_id + "/kill?signal=SIGQUIT"),
+                       "signal runner " + runner_name);
         say("draining runner " + runner_name + ": it takes no new jobs and finishes the running ones");
         auto t0 = Clock::now();
         double next_report = 30;
@@ -201,7 +198,8 @@ int run_steps(docker::Client& host, const Options& o, const std::function<void(c
                     return exit_locked;
                 }
                 say("drain timeout: killing runner " + runner_name + " and its jobs (--force)");
-                expect(host.send("POST", "/containers/" + runner_id + "/kill"), "kill runner " + runner_name, true);
+                expect_success(host.send("POST", "/containers/" + runner_id + "/kill"), "kill runner " + runner_name,
+                               true);
             }
             if (since(t0) >= next_report) {
                 auto jobs = running_jobs(o.inner);
@@ -216,23 +214,24 @@ int run_steps(docker::Client& host, const Options& o, const std::function<void(c
 
     // 2. Remove the dind container and, unless kept, its storage.
     auto down = Clock::now();
-    expect(host.send("POST", "/containers/" + dind_id + "/stop?t=30"), "stop container " + dind_name, true);
-    expect(host.send("DELETE", "/containers/" + dind_id), "remove container " + dind_name);
+    expect_success(host.send("POST", "/containers/" + dind_id + "/stop?t=30"), "stop container " + dind_name, true);
+    expect_success(host.send("DELETE", "/containers/" + dind_id), "remove container " + dind_name);
     say("removed container " + dind_name + " (" + dind_id.substr(0, 12) + ")");
     if (!o.keep_storage) {
-        expect(host.send("DELETE", "/volumes/" + url_encode(storage)), "remove volume " + storage);
+        expect_success(host.send("DELETE", "/volumes/" + url_encode(storage)), "remove volume " + storage);
         summary.reclaimed_bytes = storage_bytes > 0 ? storage_bytes : 0;
         say("removed volume " + storage + " (" + size_text + ")");
     }
 
     // 3. The same container again (a fresh storage volume comes with its mount), started.
     auto created = host.send("POST", "/containers/create?name=" + url_encode(dind_name), clone.body);
-    expect(created, "create container " + dind_name);
+    expect_success(created, "create container " + dind_name);
     std::string new_id = docker::parse_created_id(created.body);
     for (std::size_t i = 0; i < clone.networks.size(); ++i)
-        expect(host.send("POST", "/networks/" + url_encode(clone.networks[i]) + "/connect", clone.connect_bodies[i]),
-               "connect " + dind_name + " to " + clone.networks[i]);
-    expect(host.send("POST", "/containers/" + new_id + "/start"), "start container " + dind_name);
+        expect_success(
+            host.send("POST", "/networks/" + url_encode(clone.networks[i]) + "/connect", clone.connect_bodies[i]),
+            "connect " + dind_name + " to " + clone.networks[i]);
+    expect_success(host.send("POST", "/containers/" + new_id + "/start"), "start container " + dind_name);
     say("created container " + dind_name + " (" + new_id.substr(0, 12) + ") from " + image_ref);
 
     auto t0 = Clock::now();
@@ -272,7 +271,7 @@ int run_steps(docker::Client& host, const Options& o, const std::function<void(c
     set_restart(host, runner_id, runner_policy, "runner " + runner_name);
     policy_held = false;
     if (runner_running) {
-        expect(host.send("POST", "/containers/" + runner_id + "/start"), "start runner " + runner_name, true);
+        expect_success(host.send("POST", "/containers/" + runner_id + "/start"), "start runner " + runner_name, true);
         say("started runner " + runner_name);
     }
     return exit_ok;

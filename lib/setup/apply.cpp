@@ -26,11 +26,12 @@ class Applier {
         std::string what = "network " + spec.network;
         auto r = client_.send("GET", "/networks/" + docker::url_encode(spec.network));
         if (r.status == 404) {
-            if (!o_.dry_run) expect(client_.send("POST", "/networks/create", network_body(spec)), "create " + what);
+            if (!o_.dry_run)
+                docker::expect_success(client_.send("POST", "/networks/create", network_body(spec)), "create " + what);
             say_(what + ": " + (o_.dry_run ? "would create" : "created"));
             return;
         }
-        expect(r, "inspect " + what);
+        docker::expect_success(r, "inspect " + what);
         std::string driver = docker::parse_networks("[" + r.body + "]").front().driver;
 
         if (driver != "bridge") {
@@ -45,11 +46,12 @@ class Applier {
         std::string what = "volume " + v.name;
         auto r = client_.send("GET", "/volumes/" + docker::url_encode(v.name));
         if (r.status == 404) {
-            if (!o_.dry_run) expect(client_.send("POST", "/volumes/create", volume_body(v)), "create " + what);
+            if (!o_.dry_run)
+                docker::expect_success(client_.send("POST", "/volumes/create", volume_body(v)), "create " + what);
             say_(what + ": " + (o_.dry_run ? "would create" : "created"));
             return;
         }
-        expect(r, "inspect " + what);
+        docker::expect_success(r, "inspect " + what);
         say_(what + ": unchanged" + (role_of(r.body).empty() ? " (not created by dind-setup; used as it is)" : ""));
     }
 
@@ -57,7 +59,7 @@ class Applier {
         std::string what = "image " + ref;
         auto r = client_.send("GET", "/images/" + docker::url_encode(ref) + "/json");
         bool present = r.status == 200;
-        if (!present && r.status != 404) expect(r, "inspect " + what);
+        if (!present && r.status != 404) docker::expect_success(r, "inspect " + what);
         if (present && o_.pull != "always") {
             say_(what + ": present");
             return;
@@ -106,7 +108,7 @@ class Applier {
             say_(what + ": " + (o_.dry_run ? "would create" : "created"));
             return;
         }
-        expect(r, "inspect " + what);
+        docker::expect_success(r, "inspect " + what);
         if (role_of(r.body) != spec.role)
             throw Error("a container named " + spec.name +
                         " exists that dind-setup did not create; remove or rename it, or choose another name");
@@ -116,7 +118,8 @@ class Applier {
             if (docker::parse_container_state(r.body).running) {
                 say_(what + ": unchanged");
             } else {
-                if (!o_.dry_run) expect(client_.send("POST", "/containers/" + id + "/start"), "start " + what);
+                if (!o_.dry_run)
+                    docker::expect_success(client_.send("POST", "/containers/" + id + "/start"), "start " + what);
                 say_(what + ": " + (o_.dry_run ? "would start" : "started"));
             }
             return;
@@ -132,9 +135,9 @@ class Applier {
             say_(what + ": would recreate:" + lines);
             return;
         }
-        expect(client_.send("POST", "/containers/" + id + "/stop?t=30"), "stop " + what, true);
+        docker::expect_success(client_.send("POST", "/containers/" + id + "/stop?t=30"), "stop " + what, true);
         // Without v=1: the named storage and certs volumes stay.
-        expect(client_.send("DELETE", "/containers/" + id), "remove " + what);
+        docker::expect_success(client_.send("DELETE", "/containers/" + id), "remove " + what);
         create_and_start(spec);
         say_(what + ": recreated:" + lines);
     }
@@ -150,15 +153,9 @@ class Applier {
 
     void create_and_start(const ContainerSpec& spec) {
         auto r = client_.send("POST", "/containers/create?name=" + docker::url_encode(spec.name), create_body(spec));
-        expect(r, "create container " + spec.name);
+        docker::expect_success(r, "create container " + spec.name);
         std::string id = docker::parse_created_id(r.body);
-        expect(client_.send("POST", "/containers/" + id + "/start"), "start container " + spec.name);
-    }
-
-    // 304 (already started or stopped) is success where allow_not_modified is set.
-    void expect(const docker::Response& r, const std::string& what, bool allow_not_modified = false) {
-        if ((r.status >= 200 && r.status < 300) || (allow_not_modified && r.status == 304)) return;
-        throw Error("cannot " + what + ": " + docker::engine_error_message(r.status, r.body));
+        docker::expect_success(client_.send("POST", "/containers/" + id + "/start"), "start container " + spec.name);
     }
 
     docker::Client& client_;
